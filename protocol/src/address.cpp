@@ -1,0 +1,80 @@
+#include "linespec/protocol/address.hpp"
+
+#include <charconv>
+#include <optional>
+
+namespace linespec {
+namespace {
+
+Result<std::uint16_t> parse_port(std::string_view text, std::string_view whole) {
+  unsigned value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end || value > 65535) {
+    return usage_error("bad port '" + std::string(text) + "' in address '" + std::string(whole) +
+                       "' (want 0-65535)");
+  }
+  return static_cast<std::uint16_t>(value);
+}
+
+Result<Address> parse_tcp(std::string_view rest, std::string_view whole) {
+  Address a;
+  a.kind = Address::Kind::kTcp;
+  std::string_view port;
+  if (!rest.empty() && rest.front() == '[') {
+    auto close = rest.find(']');
+    if (close == std::string_view::npos || close + 1 >= rest.size() || rest[close + 1] != ':') {
+      return usage_error("bad address '" + std::string(whole) + "': want tcp:[IPV6]:PORT");
+    }
+    a.host = std::string(rest.substr(1, close - 1));
+    port = rest.substr(close + 2);
+  } else {
+    auto colon = rest.rfind(':');
+    if (colon == std::string_view::npos) {
+      return usage_error("bad address '" + std::string(whole) + "': want tcp:HOST:PORT");
+    }
+    a.host = std::string(rest.substr(0, colon));
+    if (a.host.find(':') != std::string::npos) {
+      return usage_error("bad address '" + std::string(whole) +
+                         "': put an IPv6 host in brackets, as tcp:[::1]:PORT");
+    }
+    port = rest.substr(colon + 1);
+  }
+  if (a.host.empty()) return usage_error("bad address '" + std::string(whole) + "': empty host");
+  auto p = parse_port(port, whole);
+  if (!p) return p.error();
+  a.port = *p;
+  return a;
+}
+
+}  // namespace
+
+Result<Address> parse_address(std::string_view text) {
+  auto strip = [&](std::string_view scheme) -> std::optional<std::string_view> {
+    if (text.substr(0, scheme.size()) != scheme) return std::nullopt;
+    std::string_view rest = text.substr(scheme.size());
+    if (rest.substr(0, 2) == "//") rest.remove_prefix(2);
+    return rest;
+  };
+  if (auto rest = strip("tcp:")) return parse_tcp(*rest, text);
+  if (auto rest = strip("unix:")) {
+    if (rest->empty()) return usage_error("bad address '" + std::string(text) + "': empty unix path");
+    if (rest->find('\0') != std::string_view::npos || rest->size() > 107) {
+      return usage_error("bad address '" + std::string(text) + "': unix path too long or has NUL");
+    }
+    Address a;
+    a.kind = Address::Kind::kUnix;
+    a.path = std::string(*rest);
+    return a;
+  }
+  return usage_error("bad address '" + std::string(text) +
+                     "': want tcp:HOST:PORT, tcp://HOST:PORT or unix:PATH");
+}
+
+std::string Address::to_string() const {
+  if (kind == Kind::kUnix) return "unix:" + path;
+  std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  return "tcp:" + h + ":" + std::to_string(port);
+}
+
+}  // namespace linespec
