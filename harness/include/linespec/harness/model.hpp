@@ -1,0 +1,94 @@
+// The oracle: what a server implementing a Profile must send back for the bytes a
+// client sent, written from the protocol rules alone (greeting, record framing per
+// terminator mode and size limit, ack/echo/stream replies, end of stream). Feed it
+// in any chunks: record boundaries, and so the result, never depend on chunking.
+// Plain values, standard library only (fuzz targets link it); one thread at a time.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "linespec/protocol/profile.hpp"
+
+namespace linespec::harness {
+
+// What the received bytes must be, where the protocol allows several outcomes.
+struct Expectation {
+  enum class Kind {
+    kExact,     // exactly `bytes`
+    kPrefixOf,  // any prefix of `bytes`: none, some or all of it
+    kAny,       // anything at all (e.g. what arrives after the client reset)
+  };
+  Kind kind = Kind::kAny;
+  std::string bytes;
+
+  static Expectation exact(std::string bytes);
+  static Expectation prefix_of(std::string bytes);
+  static Expectation any();
+
+  bool matches(std::string_view received) const;
+  // For reports: `exactly "connect\n"`, `a prefix of "..."`, `anything`.
+  std::string describe() const;
+  bool operator==(const Expectation&) const = default;
+};
+
+// How the client ends the conversation, for Model::expectation().
+enum class ClientEnd {
+  kStaysOpen,  // still connected when it stops reading: replies to complete records
+  kHalfClose,  // FIN: every record answered, the final fragment per profile, then close
+  kFullClose,  // closed both ways: it may have seen any prefix of the replies
+  kReset,      // RST: likewise any prefix; what the server does next is undefined
+};
+
+class Model {
+ public:
+  explicit Model(Profile profile);
+
+  // The bytes the client sent next. Ignored after end_of_stream().
+  void feed(std::string_view bytes);
+  // The client half-closed: a non-empty unterminated fragment becomes a record
+  // (final_fragment = answer) or is dropped; the server must then close.
+  void end_of_stream();
+
+  const Profile& profile() const { return profile_; }
+  // Complete records so far, terminators included, in order (stream: none).
+  const std::vector<std::string>& records() const { return records_; }
+  // Bytes of the record in progress (stream: none).
+  const std::string& fragment() const { return fragment_; }
+  // The greeting line, or empty.
+  std::string greeting() const { return profile_.greeting_line(); }
+  // Reply bytes owed so far, greeting excluded.
+  const std::string& replies() const { return replies_; }
+  // Everything the server must have sent so far: greeting, then replies.
+  std::string output() const { return greeting() + replies_; }
+  // True once end_of_stream() was called: the server must close after its output.
+  bool must_close() const { return ended_; }
+
+  // What a client that ends the way `end` says must receive, for everything fed so
+  // far (kHalfClose applies end_of_stream() to a copy).
+  Expectation expectation(ClientEnd end) const;
+
+ private:
+  void feed_byte(char byte);
+  void complete_record(bool ended_by_cr);
+
+  Profile profile_;
+  std::vector<std::string> records_;
+  std::string fragment_;
+  std::string replies_;
+  bool last_record_ended_by_cr_ = false;  // crlf-or-lf: an LF next joins that record
+  bool ended_ = false;
+};
+
+// One-shot form: the records and full output for `sent`, and whether the server must
+// close (true exactly when the client half-closed).
+struct Prediction {
+  std::vector<std::string> records;
+  std::string output;  // greeting + replies
+  bool server_closes = false;
+};
+Prediction predict(const Profile& profile, std::string_view sent, bool half_closed);
+
+}  // namespace linespec::harness
