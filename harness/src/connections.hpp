@@ -26,10 +26,16 @@ class SocketConnection final : public Connection {
   void close() override;
   void reset() override;
 
+  // The handshake completed but the peer reset the connection before connect()
+  // returned (SO_ERROR said ECONNRESET and cleared it): the end of the stream is then
+  // reported as a reset, not as EOF.
+  void reset_during_connect() { reset_pending_ = true; }
+
  private:
   Kind kind_;
   int fd_;
   bool write_shut_ = false;
+  bool reset_pending_ = false;
   std::string description_;
 };
 

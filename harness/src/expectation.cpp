@@ -5,16 +5,21 @@
 
 namespace linespec::harness {
 
-Expectation Expectation::exact(std::string bytes) { return {Kind::kExact, std::move(bytes)}; }
+Expectation Expectation::exact(std::string bytes, std::string may_follow) {
+  return {Kind::kExact, std::move(bytes), std::move(may_follow)};
+}
 
-Expectation Expectation::prefix_of(std::string bytes) { return {Kind::kPrefixOf, std::move(bytes)}; }
+Expectation Expectation::prefix_of(std::string bytes) { return {Kind::kPrefixOf, std::move(bytes), {}}; }
 
-Expectation Expectation::any() { return {Kind::kAny, {}}; }
+Expectation Expectation::any() { return {Kind::kAny, {}, {}}; }
 
 bool Expectation::matches(std::string_view received) const {
   switch (kind) {
-    case Kind::kExact:
-      return received == bytes;
+    case Kind::kExact: {
+      if (received.substr(0, bytes.size()) != bytes) return false;
+      std::string_view rest = received.substr(bytes.size());
+      return std::string_view(may_follow).substr(0, rest.size()) == rest;
+    }
     case Kind::kPrefixOf:
       return std::string_view(bytes).substr(0, received.size()) == received;
     case Kind::kAny:
@@ -26,7 +31,8 @@ bool Expectation::matches(std::string_view received) const {
 std::string Expectation::describe() const {
   switch (kind) {
     case Kind::kExact:
-      return "exactly " + escape_bytes(bytes);
+      return "exactly " + escape_bytes(bytes) +
+             (may_follow.empty() ? "" : ", then any prefix of " + escape_bytes(may_follow));
     case Kind::kPrefixOf:
       return "a prefix of " + escape_bytes(bytes);
     case Kind::kAny:

@@ -71,9 +71,14 @@ void Model::end_of_stream() {
 }
 
 Expectation Model::expectation(ClientEnd end) const {
+  // Rule 5 and 6: echo answering final fragments owes every byte of the record in
+  // progress, now or later, so sending it early is no error.
+  const bool fragment_owed =
+      profile_.reply == ReplyKind::kEcho && profile_.final_fragment == FinalFragment::kAnswer && !ended_;
+  const std::string owed_later = fragment_owed ? fragment_ : std::string();
   switch (end) {
     case ClientEnd::kStaysOpen:
-      return Expectation::exact(output());
+      return Expectation::exact(output(), owed_later);
     case ClientEnd::kHalfClose: {
       Model closed = *this;
       closed.end_of_stream();
@@ -83,7 +88,7 @@ Expectation Model::expectation(ClientEnd end) const {
     case ClientEnd::kReset:
       break;
   }
-  return Expectation::prefix_of(output());
+  return Expectation::prefix_of(output() + owed_later);
 }
 
 Prediction predict(const Profile& profile, std::string_view sent, bool half_closed) {

@@ -24,6 +24,7 @@ IoResult SocketConnection::read_some(char* buffer, std::size_t capacity) {
   for (;;) {
     ssize_t n = ::recv(fd_, buffer, capacity, 0);
     if (n > 0) return {IoResult::State::kOk, static_cast<std::size_t>(n), 0};
+    if (n == 0 && reset_pending_) return {IoResult::State::kReset, 0, ECONNRESET};
     if (n == 0) return {IoResult::State::kEof, 0, 0};
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) return {IoResult::State::kWouldBlock, 0, 0};
@@ -120,13 +121,17 @@ Result<std::unique_ptr<Connection>> connect_tcp(const Target& target, const Conn
     int one = 1;
     ::setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     last_error = connect_one(fd.get(), ai->ai_addr, ai->ai_addrlen, deadline);
-    if (last_error != 0) continue;
+    // ECONNRESET: the server accepted, then reset at once; that is its answer, and
+    // the session reports it (ECONNREFUSED is the unreachable one).
+    const bool reset_at_once = last_error == ECONNRESET;
+    if (last_error != 0 && !reset_at_once) continue;
     sockaddr_storage local{};
     socklen_t len = sizeof local;
     ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&local), &len);
     std::string description = target.to_string() + " from " + endpoint_text(local);
-    return std::unique_ptr<Connection>(
-        std::make_unique<SocketConnection>(Connection::Kind::kTcp, fd.release(), std::move(description)));
+    auto connection = std::make_unique<SocketConnection>(Connection::Kind::kTcp, fd.release(), std::move(description));
+    if (reset_at_once) connection->reset_during_connect();
+    return std::unique_ptr<Connection>(std::move(connection));
   }
   return cannot_connect(target, last_error == ETIMEDOUT ? "timed out after " + std::to_string(options.timeout.count()) + " ms"
                                                         : errno_text(last_error));

@@ -188,6 +188,32 @@ TEST(Model, ExpectationsPerClientEnd) {
   EXPECT_FALSE(model.must_close()) << "asking for an expectation must not end the model's stream";
 }
 
+TEST(Model, EchoAnsweringFragmentsMayEchoARecordBeforeItEnds) {
+  Model model(*builtin_profile("echo"));
+  model.feed("ab\ncd");
+  auto open = model.expectation(ClientEnd::kStaysOpen);
+  EXPECT_EQ(open, Expectation::exact("connect\nab\n", "cd"));
+  EXPECT_TRUE(open.matches("connect\nab\n"));
+  EXPECT_TRUE(open.matches("connect\nab\nc"));
+  EXPECT_TRUE(open.matches("connect\nab\ncd"));
+  EXPECT_FALSE(open.matches("connect\nab"));
+  EXPECT_FALSE(open.matches("connect\nab\nx"));
+  EXPECT_FALSE(open.matches("connect\nab\ncdx"));
+  EXPECT_EQ(open.describe(), "exactly \"connect\\nab\\n\", then any prefix of \"cd\"");
+  EXPECT_EQ(model.expectation(ClientEnd::kReset), Expectation::prefix_of("connect\nab\ncd"));
+  EXPECT_EQ(model.expectation(ClientEnd::kHalfClose), Expectation::exact("connect\nab\ncd"));
+  // A server that may drop the fragment must not send any of it early; ack never does.
+  Profile drop = *builtin_profile("echo");
+  drop.final_fragment = FinalFragment::kDrop;
+  Model dropping(drop);
+  dropping.feed("ab\ncd");
+  EXPECT_EQ(dropping.expectation(ClientEnd::kStaysOpen), Expectation::exact("connect\nab\n"));
+  EXPECT_EQ(dropping.expectation(ClientEnd::kFullClose), Expectation::prefix_of("connect\nab\n"));
+  Model ack(*builtin_profile("seed"));
+  ack.feed("ab\ncd");
+  EXPECT_EQ(ack.expectation(ClientEnd::kStaysOpen), Expectation::exact("connect\n" + acks(1)));
+}
+
 TEST(Expectation, MatchesExactPrefixAndAny) {
   auto exact = Expectation::exact("connect\n");
   EXPECT_TRUE(exact.matches("connect\n"));

@@ -17,14 +17,18 @@ namespace linespec::harness {
 // What the received bytes must be, where the protocol allows several outcomes.
 struct Expectation {
   enum class Kind {
-    kExact,     // exactly `bytes`
+    kExact,     // exactly `bytes` (then any prefix of `may_follow`)
     kPrefixOf,  // any prefix of `bytes`: none, some or all of it
     kAny,       // anything at all (e.g. what arrives after the client reset)
   };
   Kind kind = Kind::kAny;
   std::string bytes;
+  // kExact: bytes the server may already have sent after `bytes`, as a prefix of
+  // these: an echo server answering final fragments may echo a record's bytes before
+  // the record ends, since it owes them whatever the client does next.
+  std::string may_follow;
 
-  static Expectation exact(std::string bytes);
+  static Expectation exact(std::string bytes, std::string may_follow = {});
   static Expectation prefix_of(std::string bytes);
   static Expectation any();
 
@@ -67,7 +71,10 @@ class Model {
   bool must_close() const { return ended_; }
 
   // What a client that ends the way `end` says must receive, for everything fed so
-  // far (kHalfClose applies end_of_stream() to a copy).
+  // far (kHalfClose applies end_of_stream() to a copy). Echo with final_fragment =
+  // answer owes the bytes of the record in progress too, so a server may send them
+  // early: kStaysOpen allows a prefix of fragment() after output(), and kFullClose and
+  // kReset a prefix of output() + fragment().
   Expectation expectation(ClientEnd end) const;
 
  private:
