@@ -81,30 +81,4 @@ std::string_view to_string(TranscriptEvent::Kind kind) {
   return "?";
 }
 
-std::string escape_bytes(std::string_view bytes, std::size_t max_bytes) {
-  std::string out = "\"";
-  std::size_t shown = std::min(bytes.size(), max_bytes);
-  for (std::size_t i = 0; i < shown; ++i) {
-    auto c = static_cast<unsigned char>(bytes[i]);
-    switch (c) {
-      case '\r': out += "\\r"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      default:
-        if (c >= 0x20 && c < 0x7f) {
-          out += static_cast<char>(c);
-        } else {
-          char hex[5];
-          std::snprintf(hex, sizeof hex, "\\x%02x", c);
-          out += hex;
-        }
-    }
-  }
-  out += '"';
-  if (shown < bytes.size()) out += "...(" + std::to_string(bytes.size() - shown) + " more bytes)";
-  return out;
-}
-
 }  // namespace linespec::harness

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <optional>
 
+#include "linespec/protocol/escape.hpp"
+
 namespace linespec {
 namespace {
 
@@ -47,9 +49,7 @@ Result<Address> parse_tcp(std::string_view rest, std::string_view whole) {
   return a;
 }
 
-}  // namespace
-
-Result<Address> parse_address(std::string_view text) {
+Result<Address> parse_any(std::string_view text) {
   auto strip = [&](std::string_view scheme) -> std::optional<std::string_view> {
     if (text.substr(0, scheme.size()) != scheme) return std::nullopt;
     std::string_view rest = text.substr(scheme.size());
@@ -69,6 +69,15 @@ Result<Address> parse_address(std::string_view text) {
   }
   return usage_error("bad address '" + std::string(text) +
                      "': want tcp:HOST:PORT, tcp://HOST:PORT or unix:PATH");
+}
+
+}  // namespace
+
+Result<Address> parse_address(std::string_view text) {
+  auto parsed = parse_any(text);
+  // The text is the user's: keep the message on one line whatever it holds.
+  if (!parsed) return usage_error(one_line(parsed.error().message));
+  return parsed;
 }
 
 std::string Address::to_string() const {

@@ -1,5 +1,7 @@
 #include "linespec/protocol/profile_file.hpp"
 
+#include "linespec/protocol/escape.hpp"
+
 #include <charconv>
 #include <fstream>
 #include <iterator>
@@ -161,27 +163,7 @@ bool needs_quotes(std::string_view s) {
 }
 
 std::string quote(std::string_view s) {
-  if (!needs_quotes(s)) return std::string(s);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      default:
-        if (c < 0x20 || c >= 0x7f) {
-          out += "\\x";
-          out += kHex[c >> 4];
-          out += kHex[c & 15];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
+  return needs_quotes(s) ? escape_bytes(s, s.size()) : std::string(s);
 }
 
 }  // namespace
@@ -191,7 +173,8 @@ Result<Profile> parse_profile(std::string_view text, std::string_view source) {
   std::set<std::string, std::less<>> seen;
   std::size_t line_no = 0;
   auto fail = [&](const std::string& why) {
-    return usage_error(std::string(source) + ":" + std::to_string(line_no) + ": " + why);
+    // Values come from the file: keep the message on one line whatever they hold.
+    return usage_error(one_line(std::string(source) + ":" + std::to_string(line_no) + ": " + why));
   };
   while (!text.empty()) {
     ++line_no;
@@ -247,14 +230,14 @@ Result<Profile> load_profile(std::string_view name_or_path) {
   std::string path(name_or_path);
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return usage_error("profile '" + path +
-                       "' is neither a built-in profile (seed, lf, echo, stream) nor a readable file");
+    return usage_error(one_line("profile '" + path +
+                                "' is neither a built-in profile (seed, lf, echo, stream) nor a readable file"));
   }
   std::string text;
   text.resize(kMaxProfileFileBytes + 1);
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   text.resize(static_cast<std::size_t>(in.gcount()));
-  if (text.size() > kMaxProfileFileBytes) return usage_error("profile file '" + path + "' is over 1 MiB");
+  if (text.size() > kMaxProfileFileBytes) return usage_error(one_line("profile file '" + path + "' is over 1 MiB"));
   auto parsed = parse_profile(text, path);
   if (!parsed) return parsed.error();
   return parsed;

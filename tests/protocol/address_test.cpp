@@ -57,5 +57,11 @@ TEST(Address, ErrorsNameTheInput) {
   }
 }
 
+TEST(Address, ErrorsStayOnOneLine) {
+  auto a = parse_address("tcp:h\n:x\r");
+  ASSERT_FALSE(a);
+  EXPECT_EQ(a.error().message, "bad port 'x\\r' in address 'tcp:h\\n:x\\r' (want 0-65535)");
+}
+
 }  // namespace
 }  // namespace linespec

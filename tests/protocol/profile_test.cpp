@@ -123,6 +123,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "bad.profile:1: unknown base profile 'nope' (want seed, lf, echo or stream)"},
         BadFile{"greeting = \"open\n", "bad.profile:1: missing closing '\"'"},
         BadFile{"greeting = \"\\q\"\n", "bad.profile:1: unknown escape '\\q'"},
+        BadFile{"capacity = \"1\\n2\"\n",
+                "bad.profile:1: bad capacity '1\\n2': want a whole number"},
         BadFile{"terminators = crlf\n",
                 "bad.profile:1: bad terminators 'crlf': want one of cr,lf, lf, crlf-or-lf"}));
 

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "linespec/protocol/escape.hpp"
+
 namespace linespec::harness {
 
 struct TranscriptEvent {
@@ -67,8 +69,7 @@ class Transcript {
 
 std::string_view to_string(TranscriptEvent::Kind kind);
 
-// Bytes as a C-like quoted string: printable ASCII as is, \r \n \t \\ \" and \xHH
-// for the rest. Longer than `max_bytes`: the head, then "...(N more bytes)".
-std::string escape_bytes(std::string_view bytes, std::size_t max_bytes = 256);
+// Bytes as a C-like quoted string (protocol/escape.hpp), the form of every report.
+using linespec::escape_bytes;
 
 }  // namespace linespec::harness
