@@ -1,0 +1,311 @@
+// The real reference server event loop in this process: a Server in stdio mode
+// (one worker, on the calling thread) reads from a socketpair and writes its
+// replies into a pipe. The client side runs inside the server's own epoll_wait,
+// through the syscall seam: whenever the server has nothing left to do, the client
+// reads the replies, checks that everything owed so far has arrived (the harness
+// Model says what is owed), and takes its next step: write the next chunk, or end
+// the conversation the way the input chose. Single-threaded and deterministic.
+// After each input every descriptor is closed again (checked in /proc/self/fd).
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "linespec/fuzz/fuzz_check.hpp"
+#include "linespec/fuzz/fuzz_input.hpp"
+#include "linespec/harness/model.hpp"
+#include "linespec/reference/server.hpp"
+
+namespace {
+
+using linespec::FinalFragment;
+using linespec::Profile;
+using linespec::ReplyKind;
+using linespec::fuzz::show_bytes;
+using linespec::harness::Model;
+using linespec::reference::Server;
+
+// How the client ends the conversation after its last chunk.
+enum class Ending {
+  kHalfClose,   // FIN: every record answered, the final fragment per profile, then close
+  kServerStop,  // the server drains (Server::stop()); the client closes once it sees EOF
+  kCloseBoth,   // the client closes its socket but still reads the replies
+  kVanish,      // the client closes both its socket and the reply pipe
+};
+
+std::size_t open_descriptors() {
+  std::size_t n = 0;
+  if (DIR* dir = ::opendir("/proc/self/fd")) {
+    while (const dirent* entry = ::readdir(dir)) n += entry->d_name[0] != '.' ? 1 : 0;
+    ::closedir(dir);
+  }
+  return n;
+}
+
+// How many bytes the pipe holds (a smaller guess if the kernel does not say).
+std::size_t pipe_capacity(int fd) {
+  const int size = ::fcntl(fd, F_GETPIPE_SZ);
+  return static_cast<std::size_t>(size > 0 ? size : 4096);
+}
+
+void close_fd(int& fd) {
+  if (fd >= 0) ::close(fd);
+  fd = -1;
+}
+
+class WireClient {
+ public:
+  WireClient(const Profile& profile, std::vector<std::string> chunks, Ending ending, int to_server,
+             int from_server)
+      : model_(profile), chunks_(std::move(chunks)), ending_(ending), to_server_(to_server),
+        from_server_(from_server), pipe_capacity_(pipe_capacity(from_server)) {}
+  ~WireClient() {
+    close_fd(to_server_);
+    close_fd(from_server_);
+  }
+  WireClient(const WireClient&) = delete;
+  WireClient& operator=(const WireClient&) = delete;
+
+  void serve_with(Server* server) { server_ = server; }
+
+  // The server's epoll_wait. With work to do (timeout 0) it only polls; before it
+  // would block, the client runs until something is ready for the server.
+  int epoll_wait(int epoll_fd, epoll_event* events, int max_events, int timeout_ms) {
+    for (;;) {
+      int n = ::epoll_wait(epoll_fd, events, max_events, 0);
+      if (n != 0 || timeout_ms == 0) return n;
+      // A full pipe may have stopped the server's writes: with room again, it goes on.
+      // (A pipe can be full below its capacity, with pages part used, but never
+      // below a quarter of it.)
+      if (read_replies() >= pipe_capacity_ / 4) continue;
+      if (!ended_ || ending_ == Ending::kServerStop) check_owed();
+      FUZZ_CHECK(step(), "the server waits forever after the client ended (" + describe() + ")");
+    }
+  }
+
+  // After Server::run() returned: the session must have ended only after the
+  // client ended it, and the replies must be complete.
+  void check_after_run() {
+    FUZZ_CHECK(ended_, "the server closed the session before the client ended it (" + describe() + ")");
+    if (from_server_ >= 0) {
+      read_replies();
+      FUZZ_CHECK(replies_closed_, "Server::run() returned with the reply pipe still open");
+    }
+    const std::string owed = model_.output();
+    switch (ending_) {
+      case Ending::kHalfClose:
+        FUZZ_CHECK(received_ == owed, "after half-close got " + show_bytes(received_) + "\n  model owes " +
+                                          show_bytes(owed));
+        break;
+      case Ending::kServerStop:
+        check_owed();
+        break;
+      case Ending::kCloseBoth: {
+        Model closed = model_;
+        closed.end_of_stream();
+        FUZZ_CHECK(closed.expectation(linespec::harness::ClientEnd::kFullClose).matches(received_),
+                   "after close got " + show_bytes(received_) + "\n  not a prefix of " +
+                       show_bytes(closed.output()));
+        break;
+      }
+      case Ending::kVanish:
+        break;
+    }
+  }
+
+ private:
+  // Reads what the pipe holds without blocking; returns how many bytes came.
+  std::size_t read_replies() {
+    std::size_t got = 0;
+    char buffer[16384];
+    while (from_server_ >= 0 && !replies_closed_) {
+      ssize_t n = ::read(from_server_, buffer, sizeof buffer);
+      if (n > 0) {
+        received_.append(buffer, static_cast<std::size_t>(n));
+        got += static_cast<std::size_t>(n);
+      } else if (n == 0) {
+        replies_closed_ = true;
+      } else if (errno != EINTR) {
+        FUZZ_CHECK(errno == EAGAIN, std::string("reading the reply pipe: ") + std::strerror(errno));
+        break;
+      }
+    }
+    return got;
+  }
+
+  // The server is idle: everything owed for the bytes sent so far has arrived.
+  // Echo with answered final fragments may already have sent bytes of the fragment.
+  void check_owed() {
+    const std::string owed = model_.output();
+    const std::string& fragment = model_.fragment();
+    const bool early_bytes_allowed = model_.profile().reply == ReplyKind::kEcho &&
+                                     model_.profile().final_fragment == FinalFragment::kAnswer &&
+                                     !model_.must_close();
+    const std::size_t extra = received_.size() >= owed.size() ? received_.size() - owed.size() : 0;
+    const bool ok = early_bytes_allowed
+                        ? received_.compare(0, owed.size(), owed) == 0 && received_.size() >= owed.size() &&
+                              extra <= fragment.size() && fragment.compare(0, extra, received_, owed.size()) == 0
+                        : received_ == owed;
+    FUZZ_CHECK(ok, "idle server sent " + show_bytes(received_) + "\n  model owes " + show_bytes(owed) +
+                       (early_bytes_allowed ? " + a prefix of " + show_bytes(fragment) : "") + " (" +
+                       describe() + ")");
+  }
+
+  // The client's next action; false once it has nothing left to do.
+  bool step() {
+    if (next_chunk_ < chunks_.size()) {
+      write_chunk();
+      return true;
+    }
+    if (!ended_) {
+      end();
+      return true;
+    }
+    // kServerStop: the server has shut its side; now the client closes too.
+    if (ending_ == Ending::kServerStop && replies_closed_ && to_server_ >= 0) {
+      close_fd(to_server_);
+      return true;
+    }
+    return false;
+  }
+
+  void write_chunk() {
+    const std::string& chunk = chunks_[next_chunk_];
+    ssize_t n = ::write(to_server_, chunk.data() + chunk_offset_, chunk.size() - chunk_offset_);
+    // The server is idle, so it reads whatever arrives: a full socket means it stopped.
+    FUZZ_CHECK(n > 0, std::string("writing to the idle server: ") + (n < 0 ? std::strerror(errno) : "nothing"));
+    model_.feed(std::string_view(chunk).substr(chunk_offset_, static_cast<std::size_t>(n)));
+    chunk_offset_ += static_cast<std::size_t>(n);
+    if (chunk_offset_ == chunk.size()) {
+      ++next_chunk_;
+      chunk_offset_ = 0;
+    }
+  }
+
+  void end() {
+    ended_ = true;
+    switch (ending_) {
+      case Ending::kHalfClose:
+        ::shutdown(to_server_, SHUT_WR);
+        model_.end_of_stream();
+        break;
+      case Ending::kServerStop:
+        server_->stop();
+        break;
+      case Ending::kCloseBoth:
+        close_fd(to_server_);
+        break;
+      case Ending::kVanish:
+        close_fd(to_server_);
+        close_fd(from_server_);
+        break;
+    }
+  }
+
+  std::string describe() const {
+    static constexpr const char* kEndings[] = {"half-close", "server stop", "close", "vanish"};
+    return "chunk " + std::to_string(next_chunk_) + " of " + std::to_string(chunks_.size()) +
+           ", ending " + kEndings[static_cast<int>(ending_)] + (ended_ ? " done" : " not yet");
+  }
+
+  Model model_;
+  std::vector<std::string> chunks_;
+  std::size_t next_chunk_ = 0;
+  std::size_t chunk_offset_ = 0;
+  Ending ending_;
+  bool ended_ = false;
+  int to_server_;
+  int from_server_;
+  std::size_t pipe_capacity_;
+  std::string received_;
+  bool replies_closed_ = false;
+  Server* server_ = nullptr;
+};
+
+// The client of the input being run: set only while Server::run() runs on it.
+WireClient* active_client = nullptr;
+
+int client_epoll_wait(int epoll_fd, epoll_event* events, int max_events, int timeout_ms) {
+  return active_client->epoll_wait(epoll_fd, events, max_events, timeout_ms);
+}
+
+const linespec::reference::SyscallTable& seam() {
+  static const linespec::reference::SyscallTable table = [] {
+    linespec::reference::SyscallTable t = linespec::reference::system_calls();
+    t.epoll_wait = &client_epoll_wait;
+    return t;
+  }();
+  return table;
+}
+
+void run_wire(const Profile& profile, std::size_t high_water, Ending ending, std::vector<std::string> chunks) {
+  int sockets[2];
+  FUZZ_CHECK(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) == 0,
+             std::string("socketpair: ") + std::strerror(errno));
+  int pipe_fds[2];
+  FUZZ_CHECK(::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) == 0, std::string("pipe2: ") + std::strerror(errno));
+  // One page: the replies to a single chunk can fill it, so the server meets EAGAIN
+  // on its writes and must go on once the client has read.
+  ::fcntl(pipe_fds[1], F_SETPIPE_SZ, 4096);
+  ::fcntl(sockets[0], F_SETFL, O_NONBLOCK);
+
+  WireClient client(profile, std::move(chunks), ending, sockets[0], pipe_fds[0]);
+  linespec::reference::ServerConfig config;
+  config.stdio = true;
+  config.stdio_in = sockets[1];  // the server owns its ends from here on
+  config.stdio_out = pipe_fds[1];
+  config.profile = profile;
+  config.idle_timeout = std::chrono::milliseconds(0);
+  config.drain_timeout = std::chrono::hours(1);  // the client, not a clock, ends every wait
+  config.linger = std::chrono::hours(1);
+  config.limits.output_high_water = high_water;
+  config.syscalls = &seam();
+  Server server(std::move(config));
+  client.serve_with(&server);
+  const linespec::Status started = server.start();
+  FUZZ_CHECK(started.ok(), "start(): " + (started.ok() ? std::string() : started.error().message));
+  active_client = &client;
+  const linespec::Status ran = server.run();
+  active_client = nullptr;
+  FUZZ_CHECK(ran.ok(), "run(): " + (ran.ok() ? std::string() : ran.error().message));
+  client.check_after_run();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  // The server writes replies into a pipe the client may have closed (kVanish).
+  std::signal(SIGPIPE, SIG_IGN);
+  return 0;
+}
+
+// Layout (choices from the end): profile, output high-water mark (1..255, 0 =
+// default), ending (half-close, server stop, close, vanish), then the chunks.
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  FuzzedDataProvider input(data, size);
+  const Profile profile = linespec::fuzz::consume_profile(input);
+  const std::size_t high_water =
+      linespec::fuzz::consume_small_size(input, linespec::reference::ConnectionLimits{}.output_high_water);
+  const Ending ending =
+      input.PickValueInArray({Ending::kHalfClose, Ending::kServerStop, Ending::kCloseBoth, Ending::kVanish});
+  std::vector<std::string> chunks = linespec::fuzz::consume_chunks(input);
+
+  const std::size_t descriptors = open_descriptors();
+  run_wire(profile, high_water, ending, std::move(chunks));
+  const std::size_t left = open_descriptors();
+  FUZZ_CHECK(left == descriptors, "descriptors open before: " + std::to_string(descriptors) +
+                                      ", after: " + std::to_string(left));
+  return 0;
+}
