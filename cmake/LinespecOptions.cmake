@@ -31,6 +31,8 @@ function(linespec_library name)
   target_include_directories(${name} PUBLIC
     $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
     $<INSTALL_INTERFACE:include>)
-  target_link_libraries(${name} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE linespec::options ${ARG_PRIVATE_DEPS})
+  # The options are this build's flags, not part of the installed package's interface.
+  target_link_libraries(${name} PUBLIC ${ARG_PUBLIC_DEPS}
+                                PRIVATE $<BUILD_INTERFACE:linespec::options> ${ARG_PRIVATE_DEPS})
   target_compile_features(${name} PUBLIC cxx_std_20)
 endfunction()

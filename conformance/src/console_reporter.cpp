@@ -19,15 +19,27 @@ std::string_view verdict_mark(Verdict verdict) {
 
 std::string summary_line(const RunSummary& summary) {
   std::string line = std::to_string(summary.passed) + " passed, " + std::to_string(summary.failed) + " failed";
-  if (summary.warned > 0) line += ", " + std::to_string(summary.warned) + " warned";
+  if (summary.warned > 0) {
+    line += ", " + std::to_string(summary.warned) + " warned";
+    if (summary.strict) line += " (failures under --strict)";
+  }
   if (summary.skipped > 0) line += ", " + std::to_string(summary.skipped) + " skipped";
+  if (summary.xfailed > 0) line += ", " + std::to_string(summary.xfailed) + " failed as expected";
+  if (summary.xpassed > 0) line += ", " + std::to_string(summary.xpassed) + " passed unexpectedly";
   return line;
 }
 
-void ConsoleReporter::on_start(const SuiteConfig& config, const std::vector<const Case*>& cases) {
-  out_ << "linespec spec " << kSpecVersion << ": " << cases.size() << " cases against "
-       << config.target.to_string() << ", profile " << config.profile.name << "\n";
+std::string header_line(const RunStart& start) {
+  std::string line = "linespec " + std::string(linespec_version()) + ", spec " + std::string(kSpecVersion) + ": " +
+                     std::to_string(start.cases.size()) + (start.cases.size() == 1 ? " case" : " cases") +
+                     " against " + start.config.target.to_string() + ", profile " + start.config.profile.name;
+  line += ", " + std::to_string(start.jobs) + (start.jobs == 1 ? " job" : " jobs");
+  if (!start.jobs_note.empty()) line += " (" + start.jobs_note + ")";
+  if (start.strict) line += ", strict";
+  return line;
 }
+
+void ConsoleReporter::on_start(const RunStart& start) { out_ << header_line(start) << "\n"; }
 
 void ConsoleReporter::on_result(const CaseResult& result) {
   const Case& c = *result.test_case;
@@ -39,10 +51,9 @@ void ConsoleReporter::on_result(const CaseResult& result) {
   const Outcome& o = result.outcome;
   bool failed = result.verdict == Verdict::kFail || result.verdict == Verdict::kWarn ||
                 result.verdict == Verdict::kExpectedFail;
-  if (!o.message.empty() && (failed || result.verdict == Verdict::kNotApplicable ||
-                             result.verdict == Verdict::kInfo)) {
-    out_ << "    " << o.message << "\n";
-  }
+  bool explained = failed || result.verdict == Verdict::kNotApplicable || result.verdict == Verdict::kInfo ||
+                   result.verdict == Verdict::kUnexpectedPass;
+  if (!o.message.empty() && explained) out_ << "    " << o.message << "\n";
   if (!failed) return;
   if (o.has_evidence) {
     out_ << "    sent:     " << o.sent << "\n";

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "service.hpp"
+
 namespace linespec::conformance {
 namespace {
 
@@ -27,28 +29,16 @@ std::string shell_quote(std::string_view word) {
   return quoted + "'";
 }
 
-harness::SessionOptions options_for(const SuiteConfig& config) {
+harness::SessionOptions options_for(const SuiteConfig& config, std::size_t max_received = kDefaultMaxReceived) {
   harness::SessionOptions options;
   options.inactivity_timeout = config.timeout;
+  options.max_received = max_received;
   return options;
 }
 
-// One client that is being served: greeted, or (without a greeting) answered.
-// Returns whether the server's first output arrived in full.
-bool first_output_arrives(harness::Session& session, const Profile& profile) {
-  if (profile.greeting) {
-    std::string greeting = profile.greeting_line();
-    return session.expect(greeting.size()) && session.received().size() >= greeting.size();
-  }
-  harness::Model model(profile);
-  model.feed("x\n");
-  // The server may not have accepted this connection yet, so the harness cannot
-  // wait for it to consume the bytes.
-  session.send("x\n", /*wait_consumed=*/false);
-  return session.expect(model.output().size()) && session.received().size() >= model.output().size();
-}
-
 }  // namespace
+
+std::string_view linespec_version() { return LINESPEC_VERSION; }
 
 std::string replay_command(const SuiteConfig& config, std::string_view case_id) {
   std::string command = "linespec run";
@@ -59,27 +49,54 @@ std::string replay_command(const SuiteConfig& config, std::string_view case_id) 
   return command;
 }
 
-Result<bool> TargetFacts::serves_concurrently(const SuiteConfig& config) {
+Result<Serving> TargetFacts::serving(const SuiteConfig& config) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (concurrent_) return *concurrent_;
+  if (serving_) return *serving_;
   auto first = harness::Session::open(config.target, options_for(config));
   if (!first) return first.error();
-  first_output_arrives(*first, config.profile);
-  auto second = harness::Session::open(config.target, options_for(config));
-  // A server at its capacity may refuse the second connection outright.
-  bool concurrent = second && first_output_arrives(*second, config.profile);
-  concurrent_ = concurrent;
-  return concurrent;
+  Serving measured = Serving::kNotEvenOne;
+  if (await_service(*first, config.profile)) {
+    auto second = harness::Session::open(config.target, options_for(config));
+    // A server at its capacity may refuse the second connection outright.
+    measured = second && await_service(*second, config.profile) ? Serving::kConcurrently : Serving::kOneAtATime;
+  }
+  serving_ = measured;
+  return measured;
 }
 
-harness::SessionOptions CaseContext::session_options() const { return options_for(config_); }
-
-Result<harness::Session> CaseContext::open_session() const {
-  return harness::Session::open(config_.target, session_options());
+CaseContext::CaseContext(const SuiteConfig& config, TargetFacts& facts) : config_(config), facts_(facts) {
+  recording_.script.profile = config.profile;
+  recording_.script.target = config.target;
 }
 
-harness::SessionResult CaseContext::run_session(const harness::Plan& plan) const {
-  return harness::run_session(config_.target, plan, session_options());
+harness::SessionOptions CaseContext::session_options(std::size_t max_received) const {
+  return options_for(config_, max_received);
+}
+
+Result<CaseSession> CaseContext::open_session(std::size_t max_received) {
+  std::string name = recording_.open_connection();
+  auto session = harness::Session::open(config_.target, session_options(max_received));
+  if (!session) {
+    harness::SessionResult failed;
+    failed.ending = harness::Ending::kError;
+    failed.error = session.error();
+    failed.transcript.add_note(harness::TranscriptEvent::Kind::kError, session.error().message);
+    recording_.add_session(name, failed);
+    return session.error();
+  }
+  return CaseSession(std::move(*session), std::move(name), recording_);
+}
+
+harness::SessionResult CaseContext::run_session(const harness::Plan& plan, std::size_t max_received) {
+  auto session = open_session(max_received);
+  if (!session) {
+    harness::SessionResult result;
+    result.ending = harness::Ending::kError;
+    result.error = session.error();
+    return result;
+  }
+  session->run(plan);
+  return session->finish();
 }
 
 Result<bool> CaseContext::concurrency_applies() {
@@ -88,7 +105,18 @@ Result<bool> CaseContext::concurrency_applies() {
     case Concurrency::kSequential: return false;
     case Concurrency::kAny: break;
   }
-  return facts_.serves_concurrently(config_);
+  auto serving = facts_.serving(config_);
+  if (!serving) return serving.error();
+  return *serving == Serving::kConcurrently;
+}
+
+std::string CaseContext::why_not_concurrent() {
+  if (config_.profile.concurrency == Concurrency::kSequential) return "the profile says the server is sequential";
+  auto serving = facts_.serving(config_);
+  if (serving && *serving == Serving::kNotEvenOne) {
+    return "a first client was not served, so whether the server is concurrent is unknown";
+  }
+  return "a second client was not served while the first was open: a sequential server";
 }
 
 }  // namespace linespec::conformance

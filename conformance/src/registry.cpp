@@ -26,8 +26,14 @@ Result<std::vector<const Case*>> Registry::select(const std::vector<std::string>
   std::vector<bool> chosen(cases_.size(), names.empty());
   for (const std::string& name : names) {
     bool matched = false;
+    const Case* exact = find(name);
+    std::string_view section = name;
+    if (!section.empty() && section.back() == '/') section.remove_suffix(1);
     for (std::size_t i = 0; i < cases_.size(); ++i) {
-      if (cases_[i].id == name || cases_[i].section() == name) {
+      bool selected = exact != nullptr ? &cases_[i] == exact
+                                       : !section.empty() && section.find('/') == std::string_view::npos &&
+                                             cases_[i].section().substr(0, section.size()) == section;
+      if (selected) {
         chosen[i] = true;
         matched = true;
       }
@@ -49,6 +55,8 @@ Registry core_registry() {
   register_eof_cases(registry);
   register_close_cases(registry);
   register_concurrency_cases(registry);
+  register_robustness_cases(registry);
+  register_refusal_cases(registry);
   return registry;
 }
 

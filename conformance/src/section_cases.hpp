@@ -13,5 +13,7 @@ void register_replies_cases(Registry& registry);
 void register_eof_cases(Registry& registry);
 void register_close_cases(Registry& registry);
 void register_concurrency_cases(Registry& registry);
+void register_robustness_cases(Registry& registry);
+void register_refusal_cases(Registry& registry);
 
 }  // namespace linespec::conformance

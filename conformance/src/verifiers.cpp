@@ -1,195 +1,72 @@
+// The verifiers that run whole conversations; exchange.cpp compares their results.
 #include "linespec/conformance/verifiers.hpp"
 
 #include <algorithm>
-#include <optional>
+#include <chrono>
+#include <thread>
 #include <utility>
 
-#include "byte_text.hpp"
+#include "linespec/harness/model.hpp"
+#include "linespec/harness/transcript.hpp"
+#include "service.hpp"
 
 namespace linespec::conformance {
-namespace {
 
 using harness::ClientEnd;
 using harness::Ending;
 
-std::size_t first_difference(std::string_view a, std::string_view b) {
-  std::size_t n = std::min(a.size(), b.size());
-  std::size_t i = 0;
-  while (i < n && a[i] == b[i]) ++i;
-  return i;
-}
+namespace {
 
-// How the session ended, as the tail of a "received:" line.
-std::string ending_phrase(const harness::SessionResult& result) {
-  switch (result.ending) {
-    case Ending::kOpen:
-    case Ending::kClosedByHarness: return "";
-    case Ending::kPeerClosed: return ", then the server closed the connection";
-    case Ending::kPeerReset: return ", then the server reset the connection";
-    case Ending::kInactivity: return ", then nothing until the inactivity timeout";
-    case Ending::kHardCap: return ", then the session reached its hard cap";
-    case Ending::kFlooded: return ", then the session was cut off: too many bytes";
-    case Ending::kError: return ", then an I/O error: " + (result.error ? result.error->message : std::string("?"));
-  }
-  return "";
-}
-
-std::string mismatch_message(std::string_view expected, std::string_view received) {
-  std::size_t at = first_difference(expected, received);
-  if (at == received.size() && received.size() < expected.size()) {
-    return std::to_string(received.size()) + " of " + std::to_string(expected.size()) +
-           " expected bytes arrived";
-  }
-  if (at == expected.size()) {
-    return std::to_string(received.size() - expected.size()) + " bytes more than expected arrived";
-  }
-  return "the bytes received differ from the expected ones at byte " + std::to_string(at);
-}
-
-// For ack replies the count says more than the bytes: how many whole ack lines
-// follow the greeting, if that is all there is.
-std::optional<std::size_t> ack_count(const Profile& profile, std::string_view bytes) {
-  if (profile.reply != ReplyKind::kAck || profile.ack_text.empty()) return std::nullopt;
-  std::string greeting = profile.greeting_line();
-  if (bytes.substr(0, greeting.size()) != greeting) return std::nullopt;
-  bytes.remove_prefix(greeting.size());
-  std::string ack = profile.ack_line();
-  std::size_t count = 0;
-  for (; !bytes.empty(); ++count) {
-    if (bytes.substr(0, ack.size()) != ack) return std::nullopt;
-    bytes.remove_prefix(ack.size());
-  }
-  return count;
-}
-
-std::string mismatch_message(const Profile& profile, std::string_view expected, std::string_view received) {
-  std::string message = mismatch_message(expected, received);
-  auto want = ack_count(profile, expected);
-  auto got = ack_count(profile, received);
-  if (want && got) {
-    message += ": " + std::to_string(*got) + (*got == 1 ? " reply" : " replies") + " instead of " +
-               std::to_string(*want);
-  }
-  return message;
-}
-
-Outcome failure(std::string message, const harness::SessionResult& result, const Exchange& exchange,
-                const harness::Expectation& expected) {
-  std::size_t at = first_difference(expected.bytes, result.received);
-  std::string expected_text = expected.kind == harness::Expectation::Kind::kExact
-                                  ? describe_bytes_near(expected.bytes, at)
-                                  : expected.describe();
-  if (exchange.end == ClientEnd::kHalfClose) expected_text += ", then the server closes the connection";
-  std::string sent = exchange.describe();
-  // Whether chunk boundaries were certain read boundaries at the server, or only likely.
-  if (exchange.chunks.size() > 1 && !result.delivery.empty()) sent += " (delivery: " + result.delivery + ")";
-  return Outcome::fail(std::move(message), std::move(sent), std::move(expected_text),
-                       describe_bytes_near(result.received, at) + ending_phrase(result));
-}
+// Enough to show what went wrong when more than `expected` arrives, without
+// reading a flood to its end.
+constexpr std::size_t kSlack = 64u << 10;
 
 }  // namespace
 
-Exchange Exchange::whole(std::string bytes) {
-  Exchange exchange;
-  if (!bytes.empty()) exchange.chunks.push_back(std::move(bytes));
-  return exchange;
+Outcome verify_replies(CaseContext& ctx, const Exchange& exchange) {
+  harness::Expectation expected = expectation_for(exchange, ctx.profile());
+  harness::SessionResult result =
+      ctx.run_session(plan_for(exchange, ctx.profile()), expected.bytes.size() + kSlack);
+  return check_replies(result, exchange, expected, ctx.profile());
 }
 
-Exchange Exchange::split(std::string_view bytes, const std::vector<std::size_t>& sizes) {
-  Exchange exchange;
-  for (std::size_t size : sizes) {
-    if (size == 0 || bytes.empty()) continue;
-    size = std::min(size, bytes.size());
-    exchange.chunks.emplace_back(bytes.substr(0, size));
-    bytes.remove_prefix(size);
-  }
-  if (!bytes.empty()) exchange.chunks.emplace_back(bytes);
-  return exchange;
-}
-
-Exchange Exchange::byte_by_byte(std::string_view bytes) {
-  return split(bytes, std::vector<std::size_t>(bytes.size(), 1));
-}
-
-Exchange Exchange::staying_open() const {
-  Exchange open = *this;
-  open.end = ClientEnd::kStaysOpen;
-  return open;
-}
-
-std::string Exchange::bytes() const {
-  std::string all;
-  for (const std::string& chunk : chunks) all += chunk;
-  return all;
-}
-
-std::string Exchange::describe() const {
-  std::string text = chunks.empty() ? std::string("nothing") : describe_bytes(bytes()).text;
-  if (chunks.size() > 1) {
-    text += " in " + std::to_string(chunks.size()) + " chunks";
-    bool all_single = std::all_of(chunks.begin(), chunks.end(), [](const std::string& c) { return c.size() == 1; });
-    if (all_single) {
-      text += " of 1 byte";
-    } else if (chunks.size() <= 8) {
-      text += " of";
-      for (std::size_t i = 0; i < chunks.size(); ++i) {
-        text += (i == 0 ? " " : ", ") + std::to_string(chunks[i].size());
-      }
-      text += " bytes";
+Outcome verify_each(CaseContext& ctx, const std::vector<Exchange>& exchanges, const std::vector<std::string>& labels) {
+  for (std::size_t i = 0; i < exchanges.size(); ++i) {
+    Outcome outcome = verify_replies(ctx, exchanges[i]);
+    if (outcome.verdict != Verdict::kPass) {
+      std::string label = i < labels.size() ? labels[i] : "exchange " + std::to_string(i + 1);
+      return prefixed(std::move(outcome), label + " (" + std::to_string(i + 1) + " of " +
+                                              std::to_string(exchanges.size()) + ")");
     }
-  }
-  if (await_greeting) text = "(after the greeting) " + text;
-  text += end == ClientEnd::kHalfClose ? ", then half-close" : ", connection left open";
-  return text;
-}
-
-harness::Expectation expectation_for(const Exchange& exchange, const Profile& profile) {
-  harness::Model model(profile);
-  for (const std::string& chunk : exchange.chunks) model.feed(chunk);
-  return model.expectation(exchange.end);
-}
-
-harness::Plan plan_for(const Exchange& exchange, const Profile& profile) {
-  harness::Plan plan;
-  if (exchange.await_greeting && profile.greeting) {
-    plan.push_back(harness::Step::expect(profile.greeting_line().size()));
-  }
-  for (const std::string& chunk : exchange.chunks) plan.push_back(harness::Step::send(chunk));
-  if (exchange.end == ClientEnd::kHalfClose) {
-    plan.push_back(harness::Step::close(harness::CloseMode::kHalfClose));
-  } else {
-    plan.push_back(harness::Step::expect(expectation_for(exchange, profile).bytes.size()));
-  }
-  return plan;
-}
-
-Outcome check_replies(const harness::SessionResult& result, const Exchange& exchange,
-                      const harness::Expectation& expected, const Profile& profile) {
-  if (result.ending == Ending::kError && result.error && result.received.empty()) {
-    return connect_failure(*result.error);
-  }
-  if (!expected.matches(result.received)) {
-    std::string message = expected.kind == harness::Expectation::Kind::kExact
-                              ? mismatch_message(profile, expected.bytes, result.received)
-                              : "the bytes received are not " + expected.describe();
-    return failure(std::move(message), result, exchange, expected);
-  }
-  if (exchange.end == ClientEnd::kHalfClose && result.ending != Ending::kPeerClosed) {
-    std::string message = result.ending == Ending::kPeerReset
-                              ? "the server reset the connection instead of closing it"
-                              : "the server did not close the connection after the client half-closed";
-    return failure(std::move(message), result, exchange, expected);
-  }
-  if (exchange.end == ClientEnd::kStaysOpen &&
-      (result.ending == Ending::kPeerClosed || result.ending == Ending::kPeerReset)) {
-    return failure("the server ended the connection while the client kept it open", result, exchange, expected);
   }
   return Outcome::pass();
 }
 
-Outcome verify_replies(CaseContext& ctx, const Exchange& exchange) {
-  harness::SessionResult result = ctx.run_session(plan_for(exchange, ctx.profile()));
-  return check_replies(result, exchange, expectation_for(exchange, ctx.profile()), ctx.profile());
+Outcome verify_every_split(CaseContext& ctx, std::string_view bytes) {
+  std::vector<Exchange> exchanges;
+  std::vector<std::string> labels;
+  for (std::size_t at = 1; at < bytes.size(); ++at) {
+    exchanges.push_back(Exchange::split(bytes, {at}));
+    labels.push_back("split after byte " + std::to_string(at));
+  }
+  return verify_each(ctx, exchanges, labels);
+}
+
+Outcome verify_pipelined(CaseContext& ctx, const std::string& bytes) {
+  Exchange exchange = Exchange::whole(bytes);
+  exchange.read_meanwhile = false;
+  harness::Expectation expected = expectation_for(exchange, ctx.profile());
+  auto session = ctx.open_session(expected.bytes.size() + kSlack);
+  if (!session) return connect_failure(session.error());
+  Status written = session->write_without_reading(bytes, harness::Clock::now() + ctx.config().timeout);
+  if (written) session->close(harness::CloseMode::kHalfClose);
+  harness::SessionResult result = session->finish();
+  if (!written) {
+    return failure_with("the server did not take the records while their replies went unread: " +
+                            written.error().message,
+                        exchange.describe(), "every record taken, then its reply", "the write did not complete");
+  }
+  return check_replies(result, exchange, expected, ctx.profile());
 }
 
 Outcome verify_greeting(CaseContext& ctx) {
@@ -214,6 +91,39 @@ Outcome verify_still_serving(CaseContext& ctx, std::string_view what_happened) {
   return outcome;
 }
 
+Outcome verify_still_serving_after(CaseContext& ctx, const harness::Plan& plan, std::string_view what_happened) {
+  // The misbehaving client is owed the replies to all it sent, which may be more
+  // than the default cap: only bytes beyond that are a flood.
+  harness::Model model(ctx.profile());
+  for (const harness::Step& step : plan) {
+    if (step.kind == harness::Step::Kind::kSend) model.feed(step.bytes);
+  }
+  const std::size_t owed = model.output().size() + model.fragment().size();
+  const std::size_t cap = std::max(kDefaultMaxReceived, owed + kSlack);
+  if (auto stalled = misbehaving_client_stalled(ctx.run_session(plan, cap), what_happened)) return *stalled;
+  return verify_still_serving(ctx, what_happened);
+}
+
+std::optional<Outcome> misbehaving_client_stalled(const harness::SessionResult& result, std::string_view what) {
+  if (result.ending == Ending::kError && result.error && result.received.empty()) {
+    return connect_failure(*result.error);
+  }
+  std::string why;
+  switch (result.ending) {
+    case Ending::kInactivity: why = "the server took none of its bytes and sent nothing"; break;
+    case Ending::kFlooded: why = "the server sent more than a client is owed"; break;
+    case Ending::kHardCap: why = "the session ran into its hard cap"; break;
+    case Ending::kError: why = result.error ? result.error->message : "an I/O error"; break;
+    case Ending::kOpen:
+    case Ending::kClosedByHarness:
+    case Ending::kPeerClosed:
+    case Ending::kPeerReset: return std::nullopt;
+  }
+  return failure_with("while setting up (" + std::string(what) + "): " + why,
+                      harness::escape_bytes(result.transcript.sent(), 64), "the server reads what the client sends",
+                      harness::escape_bytes(result.received, 64) + ", then " + std::string(harness::to_string(result.ending)));
+}
+
 Result<CheckedClient> CheckedClient::connect(CaseContext& ctx) {
   auto session = ctx.open_session();
   if (!session) return session.error();
@@ -221,25 +131,27 @@ Result<CheckedClient> CheckedClient::connect(CaseContext& ctx) {
 }
 
 bool CheckedClient::await_service() {
-  const Profile& profile = ctx_->profile();
-  if (profile.greeting) {
+  if (ctx_->profile().greeting) {
     exchange_.await_greeting = true;
-    std::size_t size = profile.greeting_line().size();
-    return session_.expect(size) && session_.received().size() >= size;
+  } else {
+    exchange_.chunks.emplace_back(kServiceProbe);
   }
-  // The server may not have accepted the connection yet, so the harness cannot
-  // wait for it to consume the bytes.
-  send("x\n", /*wait_consumed=*/false);
-  std::size_t size = expectation_for(exchange_.staying_open(), profile).bytes.size();
-  return session_.expect(size) && session_.received().size() >= size;
+  return conformance::await_service(session_, ctx_->profile());
 }
 
-void CheckedClient::send(std::string bytes, bool wait_consumed) {
-  session_.send(bytes, wait_consumed);
+bool CheckedClient::send(std::string bytes, bool wait_consumed) {
+  if (session_.ended()) return false;
+  bool going = session_.send(bytes, wait_consumed);
   exchange_.chunks.push_back(std::move(bytes));
+  return going;
 }
 
-Outcome CheckedClient::finish(harness::ClientEnd end) {
+bool CheckedClient::await_replies() {
+  std::size_t owed = expectation_for(exchange_.staying_open(), ctx_->profile()).bytes.size();
+  return session_.expect(owed) && session_.received().size() >= owed;
+}
+
+Outcome CheckedClient::finish(ClientEnd end) {
   exchange_.end = end;
   harness::Expectation expected = expectation_for(exchange_, ctx_->profile());
   if (end == ClientEnd::kHalfClose) {
@@ -250,6 +162,89 @@ Outcome CheckedClient::finish(harness::ClientEnd end) {
   return check_replies(session_.finish(), exchange_, expected, ctx_->profile());
 }
 
-Outcome connect_failure(const Error& error) { return Outcome::fail("cannot connect: " + error.message); }
+namespace {
+
+std::string client_label(std::size_t index, std::size_t count) {
+  return "client " + std::to_string(index + 1) + " of " + std::to_string(count);
+}
+
+// One attempt of open_served_clients(); `turned_away` says whether the first
+// failure was a refusal below the capacity (worth another attempt).
+ServedClients open_served_once(CaseContext& ctx, std::size_t count, bool& turned_away) {
+  ServedClients served;
+  served.clients.reserve(count);
+  turned_away = false;
+  const Profile& profile = ctx.profile();
+  for (std::size_t i = 0; i < count; ++i) {
+    auto client = CheckedClient::connect(ctx);
+    if (!client) {
+      served.failed = failure_with(client_label(i, count) + " could not connect: " + client.error().message,
+                                   std::to_string(count) + " clients connected one after another, all kept open",
+                                   "every client served", std::to_string(i) + " served");
+      return served;
+    }
+    served.clients.push_back(std::move(*client));
+    CheckedClient& last = served.clients.back();
+    if (!last.await_service()) {
+      turned_away = profile.capacity && i < *profile.capacity && !profile.refusal_marker.empty() &&
+                    last.received().find(profile.refusal_marker) != std::string::npos;
+      served.failed = prefixed(last.finish(ClientEnd::kStaysOpen),
+                               client_label(i, count) + ", with " + std::to_string(i) + " others open");
+      return served;
+    }
+  }
+  return served;
+}
+
+}  // namespace
+
+ServedClients open_served_clients(CaseContext& ctx, std::size_t count) {
+  auto give_up_at = std::chrono::steady_clock::now() + ctx.config().timeout;
+  std::chrono::milliseconds pause(5);
+  for (;;) {
+    bool turned_away = false;
+    ServedClients served = open_served_once(ctx, count, turned_away);
+    if (!served.failed || !turned_away || std::chrono::steady_clock::now() + pause > give_up_at) return served;
+    served.clients.clear();
+    std::this_thread::sleep_for(pause);
+    pause *= 2;
+  }
+}
+
+Outcome failure_with(std::string message, std::string sent, std::string expected, std::string received) {
+  return Outcome::fail(std::move(message), std::move(sent), std::move(expected), std::move(received));
+}
+
+Outcome prefixed(Outcome outcome, std::string_view prefix) {
+  if (outcome.verdict == Verdict::kFail) outcome.message = std::string(prefix) + ": " + outcome.message;
+  return outcome;
+}
+
+std::optional<Outcome> unless_concurrent(CaseContext& ctx) {
+  auto applies = ctx.concurrency_applies();
+  if (!applies) return connect_failure(applies.error());
+  if (*applies) return std::nullopt;
+  return Outcome::not_applicable(ctx.why_not_concurrent());
+}
+
+std::optional<Outcome> unless_records(CaseContext& ctx) {
+  if (ctx.profile().reply == ReplyKind::kStream) return Outcome::not_applicable("a stream server has no records");
+  return std::nullopt;
+}
+
+std::optional<Outcome> unless_terminators(CaseContext& ctx, Terminators mode) {
+  if (auto none = unless_records(ctx)) return none;
+  if (ctx.profile().terminators != mode) {
+    return Outcome::not_applicable("the profile's terminators are " +
+                                   std::string(to_string(ctx.profile().terminators)));
+  }
+  return std::nullopt;
+}
+
+std::optional<Outcome> unless_limited(CaseContext& ctx) {
+  if (auto none = unless_records(ctx)) return none;
+  if (ctx.profile().max_record == 0) return Outcome::not_applicable("the profile has no record size limit");
+  return std::nullopt;
+}
 
 }  // namespace linespec::conformance

@@ -155,6 +155,9 @@ void Session::read_available() {
 
 Session::Wait Session::pump(const PumpGoal& goal, std::string_view* to_write) {
   const auto hard_deadline = transcript_.start() + options_.hard_cap;
+  // Take what arrived while nobody pumped this session (its script was busy with
+  // other connections) before judging silence: those bytes were not silence.
+  read_available();
   for (;;) {
     if (ending_) return Wait::kEnded;
     if (goal.done()) return Wait::kDone;

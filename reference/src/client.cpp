@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <utility>
 
 #include "linespec/reference/framer.hpp"
 
@@ -247,8 +248,19 @@ Result<ClientReport> run_client(const ClientConfig& config) {
                : counted(wanted, "byte", "bytes") + " back, got " + std::to_string(received());
   };
 
+  // The replies are checked once the server has closed, but a server that sends
+  // without end must not grow the client without bound: more bytes than every reply
+  // owed (or than a refusal line) is an error at once.
+  const std::size_t most =
+      std::max(ack ? report.records * config.profile.ack_line().size() : payload.size(), kMaxGreeting);
+  auto too_much = [&] {
+    return protocol_error("expected " + progress() + ", and more than " + counted(most, "byte", "bytes") +
+                          " in all: " + quoted(peer.input()));
+  };
+
   std::string_view unsent = payload;
   while (received() < wanted || !unsent.empty()) {
+    if (peer.input().size() > most) return too_much();
     switch (peer.pump(unsent)) {
       case Peer::Event::kProgress: break;
       case Peer::Event::kTimeout:
@@ -263,6 +275,7 @@ Result<ClientReport> run_client(const ClientConfig& config) {
 
   ::shutdown(socket.fd(), SHUT_WR);
   for (bool open = true; open;) {
+    if (peer.input().size() > most) return too_much();
     switch (peer.pump(nothing)) {
       case Peer::Event::kProgress: break;
       case Peer::Event::kEof: open = false; break;

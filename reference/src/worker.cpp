@@ -22,6 +22,26 @@ constexpr std::size_t kReadBuffer = 64 * 1024;
 // Out of descriptors: accepting waits this long while existing clients are served.
 constexpr auto kAcceptPause = std::chrono::milliseconds(100);
 
+// accept4 errors that concern only the connection being accepted (it was aborted,
+// or carries a pending network error, see accept(2)): it is gone, try the next one.
+bool retry_accept(int error) {
+  switch (error) {
+    case EINTR:
+    case ECONNABORTED:
+    case EPROTO:
+    case ENETDOWN:
+    case ENOPROTOOPT:
+    case EHOSTDOWN:
+    case ENONET:
+    case EHOSTUNREACH:
+    case EOPNOTSUPP:
+    case ENETUNREACH:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // Epoll keys: a session id with one bit for which of its descriptors fired.
 std::uint64_t in_key(std::uint64_t id) { return id << 1; }
 std::uint64_t out_key(std::uint64_t id) { return (id << 1) | 1; }
@@ -109,14 +129,16 @@ void Worker::accept_clients(Clock::time_point now) {
                                                SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       int error = errno;
-      if (error == EINTR || error == ECONNABORTED || error == EPROTO) continue;
-      if (error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM) {
-        // Without a descriptor to spare the pending client cannot even be refused;
-        // it waits in the backlog while the existing clients go on being served.
-        accept_paused_until_ = now + kAcceptPause;
-        update_listener(now);
-      }
-      return;  // EAGAIN: another worker took it, or the queue is empty
+      if (error == EAGAIN || error == EWOULDBLOCK) return;  // empty, or another worker took it
+      if (retry_accept(error)) continue;
+      // Out of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM), or an error
+      // that may repeat for as long as a client waits: the listener stays readable,
+      // so retrying at once would spin. Without a descriptor to spare the pending
+      // client cannot even be refused; it waits in the backlog while the existing
+      // clients go on being served.
+      accept_paused_until_ = now + kAcceptPause;
+      update_listener(now);
+      return;
     }
     if (listener_->tcp) {
       int on = 1;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "linespec/live_fuzz/generators.hpp"
 #include "linespec/protocol/profile_file.hpp"
 
 namespace linespec {
@@ -30,17 +31,6 @@ void judge(const Script& script, const ScriptResult& result, const LiveOptions& 
           print_script(with_model_expectations(script)) + std::string(kEndOfScript) + "\n" + result.report());
 }
 
-// A record: a little content and maybe a terminator, or a run long enough to meet
-// the small record limits.
-rc::Gen<std::string> record() {
-  auto content = rc::gen::container<std::string>(rc::gen::element('a', 'b', ' ', '\0'));
-  auto terminator = rc::gen::element<std::string>("\n", "\r", "\r\n", "");
-  return rc::gen::oneOf(
-      rc::gen::apply([](const std::string& c, const std::string& t) { return c + t; }, rc::gen::resize(6, content),
-                     terminator),
-      rc::gen::map(rc::gen::inRange<std::size_t>(1, 9), [](std::size_t n) { return std::string(n, 'L'); }));
-}
-
 }  // namespace
 
 rc::Gen<Profile> served_profile() {
@@ -57,7 +47,7 @@ rc::Gen<Profile> served_profile() {
 void random_conversation_property(const rc::Gen<Profile>& profiles, const TargetFor& target_for,
                                   const LiveOptions& options) {
   Profile profile = *profiles;
-  auto records = *rc::gen::resize(10, rc::gen::container<std::vector<std::string>>(record()));
+  auto records = *rc::gen::resize(10, rc::gen::container<std::vector<std::string>>(live_fuzz::record(profile)));
   auto sizes = *rc::gen::container<std::vector<std::size_t>>(rc::gen::inRange<std::size_t>(1, 12));
   auto ending = *rc::gen::element(ScriptStep::Kind::kHalfClose, ScriptStep::Kind::kHalfClose,
                                   ScriptStep::Kind::kConnect /* stays open */, ScriptStep::Kind::kClose,
@@ -93,6 +83,7 @@ namespace {
 struct Connections {
   std::set<std::string> opened;
   std::vector<std::string> open;
+  Profile profile;  // what the records are made for
 
   bool is_open(const std::string& name) const { return std::find(open.begin(), open.end(), name) != open.end(); }
 };
@@ -125,7 +116,7 @@ struct Open : StepCommand {
 struct Send : StepCommand {
   explicit Send(const Connections& s) {
     RC_PRE(!s.open.empty());
-    step = ScriptStep::send(*rc::gen::elementOf(s.open), *rc::gen::resize(3, record()));
+    step = ScriptStep::send(*rc::gen::elementOf(s.open), *rc::gen::resize(3, live_fuzz::record(s.profile)));
   }
   void checkPreconditions(const Connections& s) const override { RC_PRE(s.is_open(step.connection)); }
   void apply(Connections&) const override {}
@@ -149,7 +140,8 @@ void random_interleaving_property(const rc::Gen<Profile>& profiles, const Target
   Profile profile = *profiles;
   Target target = target_for(profile);
   ScriptRunner runner(target, profile, options.session, Oracle::kScriptAndModel, options.settle);
-  rc::state::check(Connections{}, runner, rc::state::gen::execOneOfWithArgs<Open, Send, Send, Send, End>());
+  rc::state::check(Connections{{}, {}, profile}, runner,
+                   rc::state::gen::execOneOfWithArgs<Open, Send, Send, Send, End>());
   Script script = runner.script();
   judge(script, runner.finish(), options);
 }

@@ -51,6 +51,18 @@ TEST(Session, HalfCloseReadsUntilThePeerCloses) {
   EXPECT_TRUE(model.expectation(ClientEnd::kHalfClose).matches(result.received));
 }
 
+TEST(Session, BytesThatArrivedWhileAnotherSessionRanAreNotSilence) {
+  LoopbackServer server(Family::kV4, echo_handler);
+  auto a = Session::open(server.target(), quick(100ms));
+  auto b = Session::open(server.target(), quick(100ms));
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE(a->send("ab", /*wait_consumed=*/false));
+  // `a` is not pumped for longer than its inactivity timeout while its echo waits.
+  ASSERT_TRUE(b->pause(250ms));
+  EXPECT_TRUE(a->expect(2)) << a->transcript().to_string();
+  EXPECT_EQ(a->received(), "ab");
+}
+
 TEST(Session, TranscriptShowsEveryStepInOrder) {
   LoopbackServer server(Family::kUnix, echo_handler);
   Plan plan = {Step::send("ab"), Step::expect(2), Step::pause(1ms), Step::close(CloseMode::kHalfClose)};

@@ -189,6 +189,31 @@ TEST(ReferenceClient, ExtraReplyIsAProtocolError) {
   EXPECT_EQ(report.error().message, "expected 1 reply, got more: 'Information Received\\n'");
 }
 
+// Sends `chunk` until the client goes away, or 64 MiB: a client that buffered it
+// all would then wait for its timeout instead of failing at once.
+void flood(int fd, const std::string& chunk) {
+  for (std::size_t sent = 0; sent < (64u << 20) && send_all(fd, chunk); sent += chunk.size()) {
+  }
+}
+
+TEST(ReferenceClient, ServerThatSendsWithoutEndIsAProtocolErrorNotUnboundedMemory) {
+  const std::string endless_line(64 * 1024, 'L');
+  const std::string ack_flood = acks(3000);
+  for (const std::string* chunk : {&endless_line, &ack_flood}) {
+    ScriptedServer server([&](int fd) {
+      send_all(fd, kGreeting);
+      flood(fd, *chunk);
+    });
+    ClientConfig config = client_for(server.address());
+    config.records = {"a", "b"};
+    auto report = run_client(config);
+    ASSERT_FALSE(report);
+    EXPECT_EQ(report.error().kind, ErrorKind::kProtocol) << report.error().message;
+    EXPECT_NE(report.error().message.find("and more than 4096 bytes in all"), std::string::npos)
+        << report.error().message;
+  }
+}
+
 TEST(ReferenceClient, RefusalWithoutGreetingIsRecognised) {
   Profile stream = *builtin_profile("stream");
   ServerConfig config = loopback_config(stream);

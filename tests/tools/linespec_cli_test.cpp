@@ -7,61 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "linespec/harness/process.hpp"
+#include "cli_run.hpp"
 
-namespace linespec::tools {
+namespace linespec::tools::testing {
 namespace {
 
-using std::chrono::milliseconds;
-
-const std::string kLinespec = std::string(LINESPEC_BIN_DIR) + "/linespec";
-const std::string kServer = std::string(LINESPEC_BIN_DIR) + "/linespec-server";
-
-struct CliRun {
-  int exit_code = -1;
-  std::vector<std::string> lines;  // stdout
-  std::string error;               // stderr
-};
-
-CliRun run_linespec(std::vector<std::string> args) {
-  args.insert(args.begin(), kLinespec);
-  harness::ProcessOptions options;
-  options.stdout_mode = harness::StreamMode::kPipe;
-  options.stderr_mode = harness::StreamMode::kCapture;
-  auto child = harness::ChildProcess::start(harness::Command::program(args), options);
-  CliRun run;
-  if (!child) {
-    ADD_FAILURE() << child.error().message;
-    return run;
-  }
-  // Until stdout ends; a hung program shows up as a timeout here.
-  for (;;) {
-    auto line = child->read_line(milliseconds(60000));
-    if (!line) {
-      EXPECT_EQ(line.error().kind, ErrorKind::kIo) << line.error().message;
-      break;
-    }
-    run.lines.push_back(*line);
-  }
-  auto status = child->wait(milliseconds(10000));
-  EXPECT_TRUE(status) << "linespec did not exit";
-  if (status) {
-    EXPECT_EQ(status->kind, harness::ExitStatus::Kind::kExited) << status->to_string();
-    run.exit_code = status->code;
-  }
-  run.error = child->captured_stderr();
-  return run;
-}
-
-std::string last_line(const CliRun& run) { return run.lines.empty() ? std::string() : run.lines.back(); }
-
-// Exactly one line on stderr, starting with the program name.
-void expect_one_line_error(const CliRun& run, const std::string& naming) {
-  EXPECT_EQ(run.error.rfind("linespec: ", 0), 0u) << run.error;
-  ASSERT_FALSE(run.error.empty());
-  EXPECT_EQ(run.error.find('\n'), run.error.size() - 1) << run.error;
-  EXPECT_NE(run.error.find(naming), std::string::npos) << run.error;
-}
+std::string last_line(const CliRun& run) { return run.last_line(); }
 
 TEST(LinespecRun, WithoutTargetChecksTheBundledServerAndPasses) {
   CliRun run = run_linespec({"run"});
@@ -102,7 +53,7 @@ TEST(LinespecRun, AServerOfAnotherVariantFailsWithReplayAndExitOne) {
   CliRun run = run_linespec({"run", target, "--case", "framing/4"});
   EXPECT_EQ(run.exit_code, 1);
   // Header, the case, why, sent, expected, received, replay, summary.
-  ASSERT_EQ(run.lines.size(), 8u) << testing::PrintToString(run.lines);
+  ASSERT_EQ(run.lines.size(), 8u) << ::testing::PrintToString(run.lines);
   EXPECT_EQ(run.lines[1], "\u00d7 framing/4  FRAME-3  CR and LF each end a record (cr,lf)");
   EXPECT_EQ(run.lines[2], "    50 of 92 expected bytes arrived: 2 replies instead of 4");
   EXPECT_EQ(run.lines[3], "    sent:     \"x\\r\\nx\\ry\\n\", then half-close");
@@ -205,7 +156,7 @@ TEST(LinespecHelp, TopLevelHelpListsSubcommands) {
 
 TEST(LinespecVersion, ProgramAndSubcommandsPrintTheProjectVersion) {
   for (std::vector<std::string> args : {std::vector<std::string>{"--version"}, {"run", "--version"},
-                                        {"list", "--version"}}) {
+                                        {"list", "--version"}, {"probe", "--version"}}) {
     CliRun run = run_linespec(args);
     EXPECT_EQ(run.exit_code, 0);
     ASSERT_EQ(run.lines.size(), 1u);
@@ -224,9 +175,9 @@ TEST(LinespecList, ListsEveryCaseOnePerLine) {
   EXPECT_EQ(run.exit_code, 0);
   ASSERT_FALSE(run.lines.empty());
   EXPECT_EQ(run.lines[0].rfind("greeting/1", 0), 0u) << run.lines[0];
-  EXPECT_NE(run.lines[0].find("GREET-1"), std::string::npos);
+  EXPECT_NE(run.lines[0].find("GREET-2"), std::string::npos);
   EXPECT_NE(run.lines[0].find("MUST"), std::string::npos);
 }
 
 }  // namespace
-}  // namespace linespec::tools
+}  // namespace linespec::tools::testing

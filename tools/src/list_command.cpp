@@ -30,7 +30,8 @@ void add_list_command(CLI::App& app, int& exit_code) {
   auto names = std::make_shared<std::vector<std::string>>();
   CLI::App* list_app = app.add_subcommand("list", "List the conformance cases");
   list_app->set_version_flag("--version", std::string(version_text()));
-  list_app->add_option("--case", *names, "Only this case id or section (repeatable)")->expected(1)->take_all();
+  list_app->add_option("--case", *names, "Only this case id, or the sections it is a prefix of (repeatable)")
+      ->allow_extra_args(false);
   list_app->callback([names, &exit_code] { exit_code = list(*names); });
 }
 

@@ -20,6 +20,13 @@ int main(int argc, char** argv) {
   int exit_code = linespec::tools::kExitOk;
   linespec::tools::add_run_command(app, exit_code);
   linespec::tools::add_list_command(app, exit_code);
+  linespec::tools::add_replay_command(app, exit_code);
+  linespec::tools::add_fuzz_command(app, exit_code);
+  linespec::tools::add_probe_command(app, exit_code);
+  linespec::tools::add_test_client_command(app, exit_code);
+#ifdef LINESPEC_HAS_BENCH
+  linespec::tools::add_bench_command(app, exit_code);
+#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {

@@ -1,22 +1,30 @@
-// `linespec run [TARGET] [--profile P] [--timeout MS] [--case ID]...`: runs the
+// `linespec run [TARGET] [--profile P] [--case ID]... [--jobs N] [--junit FILE]
+// [--json FILE] [--expect FILE] [--strict] [--dry-run] [--timeout MS]`: runs the
 // conformance suite against a target, or against the bundled reference server.
 #include <fmt/core.h>
 
 #include <chrono>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "bundled_server.hpp"
 #include "cli_error.hpp"
 #include "commands.hpp"
+#include "json_reporter.hpp"
 #include "linespec/conformance/case.hpp"
 #include "linespec/conformance/console_reporter.hpp"
+#include "linespec/conformance/expected_failures.hpp"
+#include "linespec/conformance/junit_reporter.hpp"
+#include "linespec/conformance/probe.hpp"
 #include "linespec/conformance/runner.hpp"
 #include "linespec/harness/target.hpp"
 #include "linespec/protocol/profile_file.hpp"
+#include "report_fanout.hpp"
 
 namespace linespec::tools {
 namespace {
@@ -26,46 +34,127 @@ struct RunArguments {
   std::string profile = "seed";
   int timeout_ms = static_cast<int>(conformance::kDefaultTimeout.count());
   std::vector<std::string> cases;
+  std::size_t jobs = conformance::kDefaultJobs;
+  bool strict = false;
+  bool dry_run = false;
+  std::string junit;
+  std::string json;
+  std::string expect;
 };
+
+constexpr std::string_view kAuto = "auto";
 
 constexpr const char* kRunFooter = R"(TARGET is tcp:HOST:PORT, tcp://HOST:PORT (IPv6 as tcp:[::1]:PORT), unix:PATH,
 or exec:CMD (CMD runs with /bin/sh -c once per connection and talks over its
 stdin/stdout, inetd style). Without TARGET, the bundled linespec-server is
-started on a free loopback port with the same --profile, and stopped after.
+started on a free loopback port with the same --profile (seed for auto), and
+stopped after.
+
+--profile auto probes the target first (see `linespec probe`), prints the
+inferred profile as a profile file, and runs with it.
+
+Verdicts: PASS; FAIL (a MUST requirement broken); WARN (a SHOULD requirement
+broken: a failure only with --strict); INFO; N/A (the requirement does not apply
+to the profile or server); XFAIL and XPASS for cases listed in --expect FILE
+(one case id per line, '#' comments): a listed case that fails is XFAIL and does
+not fail the run; a listed case that passes is XPASS and fails it, so that the
+list gets pruned.
 
 Exit status:
-  0  every MUST case passed (WARN and N/A do not count)
-  1  a case failed
+  0  every MUST case passed (WARN, INFO, N/A and XFAIL do not count)
+  1  a case failed, or a listed known failure passed (XPASS), or with
+     --strict a SHOULD case warned
   2  bad usage or configuration: unknown flag, malformed target, unknown
-     profile, unknown case
+     profile, unknown case, unreadable --expect file, unwritable report file
   3  the target could not be reached or started)";
 
+// A report file, opened before anything runs so that a bad path is a usage error.
+Result<std::unique_ptr<std::ofstream>> open_report(const std::string& path, std::string_view flag) {
+  auto file = std::make_unique<std::ofstream>(path, std::ios::binary | std::ios::trunc);
+  if (!*file) return usage_error("cannot write the " + std::string(flag) + " report '" + path + "'");
+  return file;
+}
+
+int dry_run(const RunArguments& args, const std::vector<const conformance::Case*>& cases, const Profile* profile) {
+  std::string target = args.target.empty() ? "the bundled linespec-server" : args.target;
+  std::string profile_name = profile != nullptr ? profile->name : std::string(kAuto) + " (probed when run)";
+  fmt::print("linespec {}, spec {}: {} cases against {}, profile {} (dry run: nothing is sent)\n",
+             conformance::linespec_version(), conformance::kSpecVersion, cases.size(), target, profile_name);
+  for (const conformance::Case* c : cases) {
+    fmt::print("{:<16} {:<9} {:<6} {}\n", c->id, c->requirement, conformance::to_string(c->level), c->description);
+  }
+  return kExitOk;
+}
+
 int run(const RunArguments& args) {
-  auto profile = load_profile(args.profile);
-  if (!profile) return report_error(profile.error());
   static const conformance::Registry registry = conformance::core_registry();
   auto cases = registry.select(args.cases);
   if (!cases) return report_error(cases.error());
-
+  conformance::RunOptions options;
+  options.jobs = args.jobs;
+  options.strict = args.strict;
+  if (!args.expect.empty()) {
+    auto listed = conformance::load_expected_failures(args.expect, registry);
+    if (!listed) return report_error(listed.error());
+    options.expected_failures = std::move(*listed);
+  }
+  bool probe_first = args.profile == kAuto;
+  std::optional<Profile> profile;
+  if (!probe_first) {
+    auto loaded = load_profile(args.profile);
+    if (!loaded) return report_error(loaded.error());
+    profile = std::move(*loaded);
+  }
   conformance::SuiteConfig config;
-  config.profile = *profile;
-  config.profile_source = args.profile;
-  config.timeout = std::chrono::milliseconds(args.timeout_ms);
-  std::optional<harness::SpawnedServer> server;
-  if (args.target.empty()) {
-    auto started = start_bundled_server(args.profile);
-    if (!started) return report_error(started.error());
-    server.emplace(std::move(*started));
-    config.target = harness::Target::from_address(server->address());
-  } else {
+  if (!args.target.empty()) {
     auto target = harness::parse_target(args.target);
     if (!target) return report_error(target.error());
     config.target = *target;
     config.target_text = args.target;
   }
+  if (args.dry_run) return dry_run(args, *cases, profile ? &*profile : nullptr);
 
-  conformance::ConsoleReporter reporter(std::cout);
-  auto summary = conformance::run_suite(*cases, config, conformance::RunOptions{}, reporter);
+  std::unique_ptr<std::ofstream> junit_file;
+  std::unique_ptr<std::ofstream> json_file;
+  if (!args.junit.empty()) {
+    auto opened = open_report(args.junit, "--junit");
+    if (!opened) return report_error(opened.error());
+    junit_file = std::move(*opened);
+  }
+  if (!args.json.empty()) {
+    auto opened = open_report(args.json, "--json");
+    if (!opened) return report_error(opened.error());
+    json_file = std::move(*opened);
+  }
+
+  std::optional<harness::SpawnedServer> server;
+  if (args.target.empty()) {
+    auto started = start_bundled_server(probe_first ? "seed" : args.profile);
+    if (!started) return report_error(started.error());
+    server.emplace(std::move(*started));
+    config.target = harness::Target::from_address(server->address());
+  }
+  config.timeout = std::chrono::milliseconds(args.timeout_ms);
+  config.profile_source = args.profile;
+  if (probe_first) {
+    conformance::ProbeOptions probe_options;
+    probe_options.timeout = config.timeout;
+    auto report = conformance::probe_target(config.target, probe_options);
+    if (!report) return report_error(report.error());
+    fmt::print("{}\n", conformance::to_profile_text(*report));
+    profile = report->profile;
+  }
+  config.profile = *profile;
+
+  conformance::ConsoleReporter console(std::cout);
+  ReportFanout reports;
+  reports.add(console);
+  std::optional<conformance::JUnitReporter> junit;
+  std::optional<JsonReporter> json;
+  if (junit_file) reports.add(junit.emplace(*junit_file));
+  if (json_file) reports.add(json.emplace(*json_file));
+  std::cout.flush();
+  auto summary = conformance::run_suite(*cases, config, options, reports);
   std::cout.flush();
   if (server) {
     harness::ExitStatus status = server->process().stop();
@@ -83,14 +172,22 @@ void add_run_command(CLI::App& app, int& exit_code) {
   CLI::App* run_app = app.add_subcommand("run", "Run the conformance suite against a server");
   run_app->set_version_flag("--version", std::string(version_text()));
   run_app->add_option("target", args->target, "The server to check (default: the bundled reference server)");
-  run_app->add_option("--profile", args->profile, "Built-in profile (seed, lf, echo, stream) or profile file")
+  run_app->add_option("--profile", args->profile, "Built-in profile (seed, lf, echo, stream), auto, or a profile file")
+      ->capture_default_str();
+  // One id per --case, so that `--case framing/1 tcp:HOST:PORT` leaves the target alone.
+  run_app->add_option("--case", args->cases, "Run only this case id, or the sections it is a prefix of (repeatable)")
+      ->allow_extra_args(false);
+  run_app->add_option("--jobs,-j", args->jobs, "Cases run at once, each on its own connections")
+      ->check(CLI::Range(1, 256))
       ->capture_default_str();
   run_app->add_option("--timeout", args->timeout_ms, "Inactivity timeout per session, in milliseconds")
       ->check(CLI::Range(1, 600000))
       ->capture_default_str();
-  run_app->add_option("--case", args->cases, "Run only this case id or section (repeatable)")
-      ->expected(1)
-      ->take_all();
+  run_app->add_option("--junit", args->junit, "Also write a JUnit XML report to FILE");
+  run_app->add_option("--json", args->json, "Also write a JSON report (transcripts, replay scripts) to FILE");
+  run_app->add_option("--expect", args->expect, "Known failures: a file of case ids (XFAIL, XPASS)");
+  run_app->add_flag("--strict", args->strict, "A SHOULD case that warns fails the run");
+  run_app->add_flag("--dry-run", args->dry_run, "List the selected cases with their requirements; send nothing");
   run_app->footer(kRunFooter);
   run_app->callback([args, &exit_code] { exit_code = run(*args); });
 }

@@ -22,6 +22,9 @@ struct Case {
   Level level = Level::kMust;
   std::string description;  // one line, e.g. "a line split byte by byte"
   std::function<Outcome(CaseContext&)> run;
+  // With a known capacity, runs with no other case in flight: its verdict depends
+  // on how many connections the server has open (refusal, many clients at once).
+  bool exclusive = false;
 
   std::string_view section() const;  // "framing" for "framing/4"
 };
@@ -35,8 +38,9 @@ class Registry {
   const Case* find(std::string_view id) const;
 
   // The cases to run, in registry order: every case for an empty list, else each
-  // listed id or section name ("framing" selects every framing/ case). An unknown
-  // name is a usage error naming it.
+  // listed id, or every case of each section that a name is a prefix of
+  // ("framing", "framing/" and "fram" select every framing/ case). A name that
+  // selects nothing is a usage error naming it.
   Result<std::vector<const Case*>> select(const std::vector<std::string>& names) const;
 
  private:

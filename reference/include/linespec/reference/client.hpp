@@ -33,8 +33,9 @@ struct ClientReport {
 
 // Errors: kUnreachable (cannot connect, or refused: the first line holds the
 // refusal marker), kProtocol (wrong greeting or reply, too few replies before the
-// close, bytes after the last reply), kTimeout, kIo. Messages say what was
-// expected and what arrived.
+// close, bytes after the last reply; more bytes than the replies owed, or than
+// 4 KiB, fail at once, so a server that sends without end cannot grow the client),
+// kTimeout, kIo. Messages say what was expected and what arrived.
 Result<ClientReport> run_client(const ClientConfig& config);
 
 // Bytes as readable text: printable ASCII as is, \r \n \t \\ and \xHH escaped,

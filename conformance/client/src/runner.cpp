@@ -1,0 +1,162 @@
+#include "linespec/conformance/client/runner.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+namespace linespec::conformance {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::chrono::microseconds since(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
+}
+
+bool needs_no_quotes(std::string_view word) {
+  if (word.empty()) return false;
+  for (char c : word) {
+    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!plain && std::string_view("_./:@%+=,-").find(c) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
+std::string shell_quote(std::string_view word) {
+  if (needs_no_quotes(word)) return std::string(word);
+  std::string quoted = "'";
+  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+// Results as workers finish them, taken by the reporting thread in case order.
+class ResultSlots {
+ public:
+  explicit ResultSlots(std::size_t count) : slots_(count) {}
+
+  void put(std::size_t index, CaseResult result) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      slots_[index] = std::move(result);
+    }
+    ready_.notify_all();
+  }
+
+  CaseResult take(std::size_t index) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    ready_.wait(lock, [&] { return slots_[index].has_value(); });
+    CaseResult result = std::move(*slots_[index]);
+    slots_[index].reset();
+    return result;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::vector<std::optional<CaseResult>> slots_;
+};
+
+}  // namespace
+
+std::string client_replay_command(const ClientSuiteConfig& config, std::string_view case_id) {
+  std::string command = "linespec test-client " + shell_quote(config.command.text);
+  if (config.command.transport == ClientTransport::kStdio) command += " --stdio";
+  command += " --profile " + shell_quote(config.profile_source);
+  if (config.timeout != kDefaultClientTimeout) command += " --timeout " + std::to_string(config.timeout.count());
+  command += " --case " + shell_quote(case_id);
+  return command;
+}
+
+SuiteConfig reported_config(const ClientSuiteConfig& config) {
+  SuiteConfig reported;
+  reported.target = harness::Target::exec(config.command.text);
+  reported.target_text = config.command.text;
+  reported.profile = config.profile;
+  reported.profile_source = config.profile_source;
+  reported.timeout = config.timeout;
+  return reported;
+}
+
+CaseResult run_client_case(const ClientCase& test_case, const ClientSuiteConfig& config, const RunOptions& options,
+                           std::optional<Error>& unrunnable) {
+  CaseResult result;
+  result.test_case = &test_case.info;
+  result.replay = client_replay_command(config, test_case.info.id);
+  Clock::time_point start = Clock::now();
+  {
+    ClientCaseContext ctx(config);
+    try {
+      result.outcome = test_case.run(ctx);
+    } catch (const std::exception& e) {
+      result.outcome = Outcome::fail(std::string("the case raised an exception: ") + e.what());
+    }
+    unrunnable = ctx.unrunnable();
+  }
+  if (unrunnable) result.outcome = Outcome::fail(unrunnable->message);
+  result.elapsed = since(start);
+  bool listed = options.expected_failures.count(test_case.info.id) > 0;
+  result.verdict = final_verdict(result.outcome, test_case.info.level, listed, options.strict);
+  if (result.verdict == Verdict::kUnexpectedPass) {
+    result.outcome.message = "listed as a known failure, but passed: remove it from the list";
+  }
+  return result;
+}
+
+Result<RunSummary> run_client_suite(const std::vector<const ClientCase*>& cases, const ClientSuiteConfig& config,
+                                    const RunOptions& options, ResultSink& sink) {
+  if (options.jobs == 0) return usage_error("--jobs 0: at least one case must run at a time");
+  Clock::time_point start = Clock::now();
+  std::vector<const Case*> infos;
+  for (const ClientCase* c : cases) infos.push_back(&c->info);
+  const SuiteConfig reported = reported_config(config);
+  std::size_t jobs = std::clamp<std::size_t>(options.jobs, 1, std::max<std::size_t>(cases.size(), 2) - 1);
+  RunStart run_start{reported, infos, jobs, {}, options.strict};
+  RunSummary summary;
+  summary.strict = options.strict;
+
+  // The first case alone: it shows whether the command can run at all.
+  std::optional<Error> unrunnable;
+  if (!cases.empty()) {
+    CaseResult first = run_client_case(*cases[0], config, options, unrunnable);
+    if (unrunnable) return *unrunnable;
+    sink.on_start(run_start);
+    summary.count(first.verdict);
+    sink.on_result(first);
+  } else {
+    sink.on_start(run_start);
+  }
+
+  ResultSlots slots(cases.size());
+  std::atomic<std::size_t> next{1};
+  std::vector<std::thread> workers;
+  for (std::size_t w = 0; w < jobs && cases.size() > 1; ++w) {
+    workers.emplace_back([&] {
+      for (std::size_t i = next++; i < cases.size(); i = next++) {
+        std::optional<Error> ignored;  // a later case reports it as its FAIL
+        slots.put(i, run_client_case(*cases[i], config, options, ignored));
+      }
+    });
+  }
+  for (std::size_t i = 1; i < cases.size(); ++i) {
+    CaseResult result = slots.take(i);
+    summary.count(result.verdict);
+    sink.on_result(result);
+  }
+  for (std::thread& worker : workers) worker.join();
+  summary.elapsed = since(start);
+  sink.on_finish(summary);
+  return summary;
+}
+
+void ClientConsoleReporter::on_start(const RunStart& start) {
+  out_ << "linespec " << linespec_version() << ", client spec " << kClientSpecVersion << ": " << start.cases.size()
+       << " cases against the client '" << config_.command.text << "' (" << to_string(config_.command.transport)
+       << "), profile " << config_.profile.name << ", timeout " << config_.timeout.count() << " ms, " << start.jobs
+       << (start.jobs == 1 ? " job" : " jobs") << "\n";
+}
+
+}  // namespace linespec::conformance

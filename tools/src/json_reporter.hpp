@@ -1,0 +1,29 @@
+// The JSON report (--json FILE): versions, target, profile, summary, and every case
+// with its verdict, evidence, replay command, replay script and the transcripts of
+// its connections. Collects results and writes the document on on_finish(), to the
+// stream main() hands it; the thread that runs the suite.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <ostream>
+
+#include "linespec/conformance/runner.hpp"
+
+namespace linespec::tools {
+
+class JsonReporter : public conformance::ResultSink {
+ public:
+  explicit JsonReporter(std::ostream& out) : out_(out) {}
+
+  void on_start(const conformance::RunStart& start) override;
+  void on_result(const conformance::CaseResult& result) override;
+  void on_finish(const conformance::RunSummary& summary) override;
+
+ private:
+  std::ostream& out_;
+  nlohmann::ordered_json report_;
+  nlohmann::ordered_json cases_ = nlohmann::ordered_json::array();
+};
+
+}  // namespace linespec::tools
