@@ -43,6 +43,7 @@ std::string_view linespec_version() { return LINESPEC_VERSION; }
 std::string replay_command(const SuiteConfig& config, std::string_view case_id) {
   std::string command = "linespec run";
   if (!config.target_text.empty()) command += " " + shell_quote(config.target_text);
+  if (!config.spawn_command.empty()) command += " --spawn " + shell_quote(config.spawn_command);
   command += " --profile " + shell_quote(config.profile_source);
   if (config.timeout != kDefaultTimeout) command += " --timeout " + std::to_string(config.timeout.count());
   command += " --case " + shell_quote(case_id);

@@ -44,6 +44,38 @@ TEST(LinespecRun, StdioTargetRunsTheServerPerConnection) {
   EXPECT_NE(last_line(run).find(" passed, 0 failed"), std::string::npos) << last_line(run);
 }
 
+TEST(LinespecRun, SpawnStartsTheServerOnAFreePortAndStopsItAfter) {
+  CliRun run = run_linespec({"run", "--spawn", kServer + " --listen tcp:127.0.0.1:{port}", "--case", "framing"});
+  EXPECT_EQ(run.exit_code, 0) << run.error;
+  EXPECT_NE(last_line(run).find(" passed, 0 failed"), std::string::npos) << last_line(run);
+  CliRun unix_run = run_linespec({"run", "--spawn", kServer + " --listen unix:{path}", "--case", "eof"});
+  EXPECT_EQ(unix_run.exit_code, 0) << unix_run.error;
+}
+
+TEST(LinespecRun, SpawnedServerFailuresReplayWithTheSameSpawn) {
+  // An lf server checked as seed: CR does not end its records.
+  std::string spawn = kServer + " --profile lf --listen tcp:127.0.0.1:{port}";
+  CliRun run = run_linespec({"run", "--spawn", spawn, "--case", "framing/4"});
+  EXPECT_EQ(run.exit_code, 1);
+  bool replay_found = false;
+  for (const auto& line : run.lines) {
+    if (line.find("replay:") != std::string::npos && line.find("--spawn '" + spawn + "'") != std::string::npos) {
+      replay_found = true;
+    }
+  }
+  EXPECT_TRUE(replay_found) << ::testing::PrintToString(run.lines);
+}
+
+TEST(LinespecRun, SpawnNeedsAPlaceholderAndNoTarget) {
+  CliRun no_placeholder = run_linespec({"run", "--spawn", kServer});
+  EXPECT_EQ(no_placeholder.exit_code, 2);
+  EXPECT_NE(no_placeholder.error.find("neither {port} nor {path}"), std::string::npos) << no_placeholder.error;
+  CliRun both = run_linespec({"run", "tcp:127.0.0.1:9", "--spawn", kServer + " --listen tcp:127.0.0.1:{port}"});
+  EXPECT_EQ(both.exit_code, 2);
+  CliRun dies = run_linespec({"run", "--spawn", "exit 7 {port}"});
+  EXPECT_EQ(dies.exit_code, 3) << dies.error;
+}
+
 TEST(LinespecRun, AServerOfAnotherVariantFailsWithReplayAndExitOne) {
   // An lf server checked as seed: CR does not end its records.
   auto server = harness::spawn_server(

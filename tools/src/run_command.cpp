@@ -31,6 +31,7 @@ namespace {
 
 struct RunArguments {
   std::string target;
+  std::string spawn;  // --spawn 'CMD {port}' or 'CMD {path}'
   std::string profile = "seed";
   int timeout_ms = static_cast<int>(conformance::kDefaultTimeout.count());
   std::vector<std::string> cases;
@@ -106,6 +107,13 @@ int run(const RunArguments& args) {
     profile = std::move(*loaded);
   }
   conformance::SuiteConfig config;
+  if (!args.target.empty() && !args.spawn.empty()) {
+    return report_error(usage_error("give a TARGET or --spawn, not both"));
+  }
+  if (!args.spawn.empty() && args.spawn.find("{port}") == std::string::npos &&
+      args.spawn.find("{path}") == std::string::npos) {
+    return report_error(usage_error("--spawn '" + args.spawn + "' has neither {port} nor {path} to fill in"));
+  }
   if (!args.target.empty()) {
     auto target = harness::parse_target(args.target);
     if (!target) return report_error(target.error());
@@ -128,7 +136,14 @@ int run(const RunArguments& args) {
   }
 
   std::optional<harness::SpawnedServer> server;
-  if (args.target.empty()) {
+  if (!args.spawn.empty()) {
+    // The user's command, as typed, on a free port or a fresh socket path; stopped after.
+    auto started = harness::spawn_server_with_placeholder(args.spawn);
+    if (!started) return report_error(started.error());
+    server.emplace(std::move(*started));
+    config.target = harness::Target::from_address(server->address());
+    config.spawn_command = args.spawn;
+  } else if (args.target.empty()) {
     auto started = start_bundled_server(probe_first ? "seed" : args.profile);
     if (!started) return report_error(started.error());
     server.emplace(std::move(*started));
@@ -158,8 +173,10 @@ int run(const RunArguments& args) {
   std::cout.flush();
   if (server) {
     harness::ExitStatus status = server->process().stop();
-    // A bundled server that crashes is worth knowing about, whatever the verdicts.
-    if (!status.success()) fmt::print(stderr, "linespec: note: the bundled server ended with {}\n", status.to_string());
+    // A server of ours that crashes is worth knowing about, whatever the verdicts.
+    if (!status.success() && args.spawn.empty()) {
+      fmt::print(stderr, "linespec: note: the bundled server ended with {}\n", status.to_string());
+    }
   }
   if (!summary) return report_error(summary.error());
   return summary->ok() ? kExitOk : kExitFailure;
@@ -172,6 +189,9 @@ void add_run_command(CLI::App& app, int& exit_code) {
   CLI::App* run_app = app.add_subcommand("run", "Run the conformance suite against a server");
   run_app->set_version_flag("--version", std::string(version_text()));
   run_app->add_option("target", args->target, "The server to check (default: the bundled reference server)");
+  run_app->add_option("--spawn", args->spawn,
+                      "Start this server for the run: CMD with {port} (a free loopback port) or {path} "
+                      "(a fresh unix socket), run with /bin/sh -c; stopped after");
   run_app->add_option("--profile", args->profile, "Built-in profile (seed, lf, echo, stream), auto, or a profile file")
       ->capture_default_str();
   // One id per --case, so that `--case framing/1 tcp:HOST:PORT` leaves the target alone.

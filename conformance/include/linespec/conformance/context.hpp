@@ -34,6 +34,7 @@ struct SuiteConfig {
   // The target as the user wrote it, for replay commands; empty when linespec
   // started the reference server itself (the replay then does the same).
   std::string target_text;
+  std::string spawn_command;  // --spawn CMD that started the target, for replay commands
   Profile profile;
   // The --profile argument as the user wrote it (a built-in name, a file path, auto).
   std::string profile_source = "seed";
