@@ -12,9 +12,10 @@ using namespace testing;
 
 constexpr std::size_t kDescriptorLimit = 32;
 constexpr std::size_t kWaiting = 3;  // clients that find no descriptor left
+const std::string kLowLimit = "ulimit -n " + std::to_string(kDescriptorLimit) + "; ";
 
 TEST(ReliabilityDescriptors, ExhaustionPausesAcceptingWithoutSpinningAndServiceResumes) {
-  ServerProcess server({"--listen", "tcp:127.0.0.1:0"}, "ulimit -n " + std::to_string(kDescriptorLimit) + "; ");
+  ServerProcess server({"--listen", "tcp:127.0.0.1:0"}, kLowLimit);
   ASSERT_TRUE(server.started()) << server.error();
   const std::size_t baseline = server.idle_fds();
   const std::size_t in_use = open_fds(server.pid(), kDescriptorLimit).value_or(kDescriptorLimit);
@@ -76,10 +77,11 @@ TEST(ReliabilityDescriptors, ExhaustionPausesAcceptingWithoutSpinningAndServiceR
 }
 
 TEST(ReliabilityDescriptors, ABacklogTwiceTheDescriptorLimitIsServedInTheEnd) {
-  ServerProcess server({"--listen", "tcp:127.0.0.1:0"}, "ulimit -n " + std::to_string(kDescriptorLimit) + "; ");
+  ServerProcess server({"--listen", "tcp:127.0.0.1:0"}, kLowLimit);
   ASSERT_TRUE(server.started()) << server.error();
   const std::size_t baseline = server.idle_fds();
-  const std::size_t free = kDescriptorLimit - open_fds(server.pid(), kDescriptorLimit).value_or(kDescriptorLimit);
+  const std::size_t free =
+      kDescriptorLimit - open_fds(server.pid(), kDescriptorLimit).value_or(kDescriptorLimit);
   // Twice as many clients as descriptors connect; the first ones take every free
   // descriptor (the backlog is first in, first out), the rest wait in the backlog.
   const std::size_t clients = 2 * kDescriptorLimit;

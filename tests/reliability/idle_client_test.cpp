@@ -12,6 +12,8 @@ using namespace testing;
 
 constexpr milliseconds kIdleTimeout = 300ms;
 constexpr std::size_t kSilent = 20;
+const std::vector<std::string> kIdleServer = {"--listen", "tcp:127.0.0.1:0", "--idle-timeout",
+                                              std::to_string(kIdleTimeout.count())};
 
 // How long after `since` the server closed `fd` (EOF or reset), or nullopt if it
 // did not within the patience bound.
@@ -22,7 +24,7 @@ std::optional<milliseconds> closed_after(int fd, std::chrono::steady_clock::time
 }
 
 TEST(ReliabilityIdleClients, SilentAndStalledClientsAreClosedSteadyOnesServedOthersUnaffected) {
-  ServerProcess server({"--listen", "tcp:127.0.0.1:0", "--idle-timeout", std::to_string(kIdleTimeout.count())});
+  ServerProcess server(kIdleServer);
   ASSERT_TRUE(server.started()) << server.error();
   const std::size_t baseline = server.idle_fds();
 
@@ -85,7 +87,7 @@ TEST(ReliabilityIdleClients, SilentAndStalledClientsAreClosedSteadyOnesServedOth
 }
 
 TEST(ReliabilityIdleClients, ClientThatConnectsAndNeverReadsTheGreetingIsClosed) {
-  ServerProcess server({"--listen", "tcp:127.0.0.1:0", "--idle-timeout", std::to_string(kIdleTimeout.count())});
+  ServerProcess server(kIdleServer);
   ASSERT_TRUE(server.started()) << server.error();
   const std::size_t baseline = server.idle_fds();
   std::vector<Fd> clients;
