@@ -20,16 +20,6 @@ std::string to_string(Transport transport) {
   return "?";
 }
 
-TempDir::TempDir() {
-  char pattern[] = "/tmp/lsh-XXXXXX";
-  if (::mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
 
 std::string shell_quote(const std::string& word) {
   std::string out = "'";

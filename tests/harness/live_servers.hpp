@@ -14,6 +14,7 @@
 #include "linespec/harness/replay.hpp"
 #include "linespec/harness/target.hpp"
 #include "linespec/protocol/profile.hpp"
+#include "linespec_test/temp_dir.hpp"
 
 namespace linespec::harness::testing {
 
@@ -21,18 +22,7 @@ enum class Transport { kTcp, kUnix, kPipes };
 std::string to_string(Transport transport);
 inline const std::vector<Transport> kAllTransports = {Transport::kTcp, Transport::kUnix, Transport::kPipes};
 
-// A fresh mkdtemp() folder under /tmp with a short path, removed with its files.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using linespec::testing::TempDir;
 
 class ServerPool {
  public:

@@ -52,16 +52,6 @@ LiveServer LiveServer::fixture(const std::string& name) {
   return LiveServer(std::move(*server));
 }
 
-ScratchDir::ScratchDir() {
-  char name[] = "/tmp/lsfz-XXXXXX";
-  if (mkdtemp(name) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = name;
-}
-
-ScratchDir::~ScratchDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
 
 std::vector<std::string> lines_starting_with(const std::string& text, const std::string& prefix) {
   std::vector<std::string> lines;

@@ -9,6 +9,7 @@
 
 #include "linespec/harness/process.hpp"
 #include "linespec/harness/target.hpp"
+#include "linespec_test/temp_dir.hpp"
 
 namespace linespec::live_fuzz::testing {
 
@@ -38,18 +39,7 @@ class LiveServer {
   harness::Target target_;
 };
 
-// A fresh mkdtemp() folder under /tmp, removed with its files.
-class ScratchDir {
- public:
-  ScratchDir();
-  ~ScratchDir();
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ScratchDir = linespec::testing::TempDir;
 
 // The lines of `text` that start with `prefix`.
 std::vector<std::string> lines_starting_with(const std::string& text, const std::string& prefix);

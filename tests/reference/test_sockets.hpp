@@ -23,6 +23,7 @@
 
 #include "linespec/protocol/address.hpp"
 #include "linespec/reference/server.hpp"
+#include "linespec_test/temp_dir.hpp"
 
 namespace linespec::reference::testing {
 
@@ -154,25 +155,7 @@ inline const std::string kGreeting = "connect\n";
 inline const std::string kAck = "Information Received\n";
 inline std::string acks(std::size_t n) { return repeat(kAck, n); }
 
-// A fresh short temp dir (for unix sockets), removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/lsrefXXXXXX";
-    if (::mkdtemp(pattern) != nullptr) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string file(std::string_view name) const { return path_ + "/" + std::string(name); }
-
- private:
-  std::string path_;
-};
+using linespec::testing::TempDir;
 
 inline bool ipv6_loopback_available() {
   Fd fd(::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0));
