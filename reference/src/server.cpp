@@ -140,7 +140,10 @@ Status Server::run() {
   std::vector<Status> results(s.workers.size());
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < s.workers.size(); ++i) {
-    threads.emplace_back([&, i] { results[i] = s.workers[i]->run(); });
+    threads.emplace_back([&, i] {
+      results[i] = s.workers[i]->run();
+      if (!results[i]) stop();  // a dead worker's listener would take clients nobody serves
+    });
   }
   results[0] = s.workers.front()->run();
   if (!results[0]) stop();  // the other workers drain and return too

@@ -8,7 +8,9 @@
 #include <signal.h>
 
 #include <cerrno>
+#include <fstream>
 #include <limits>
+#include <optional>
 
 #include "linespec/harness/replay.hpp"
 #include "live_servers.hpp"
@@ -98,6 +100,55 @@ TEST(HostileServer, AServerThatNeverReadsDoesNotBlockTheHarness) {
     expect_survives(pool, c);
     auto result = run_session(pool.fixture(c.fixture, t), c.plan, hostile_options());
     EXPECT_LT(result.sent_bytes, 32u << 20) << describe(c);
+  }
+}
+
+// Memory bounds hold for the plain build only: sanitizers keep shadow memory and
+// quarantined blocks resident.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+#else
+constexpr bool kSanitized = false;
+#endif
+
+// A field of /proc/self/status in KiB (VmRSS, VmHWM); nullopt if absent.
+std::optional<std::size_t> own_status_kib(const std::string& field) {
+  std::ifstream in("/proc/self/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(field + ":", 0) == 0) return std::stoul(line.substr(field.size() + 1));
+  }
+  return std::nullopt;
+}
+
+TEST(HostileServer, AFloodKeepsTheHarnessMemoryWithinItsReceiveCap) {
+  ServerPool pool;
+  // The default cap (16 MiB) this time: the flood fills it whole.
+  SessionOptions options = hostile_options();
+  options.max_received = SessionOptions{}.max_received;
+  for (Transport t : kAllTransports) {
+    SCOPED_TRACE(to_string(t));
+    Target flood = pool.fixture("flood", t);
+    // The peak is reset (Linux: clear_refs 5), so VmHWM is this session's peak.
+    std::ofstream("/proc/self/clear_refs") << "5";
+    const std::size_t before = own_status_kib("VmRSS").value_or(0);
+    auto started = Clock::now();
+    auto result = run_session(flood, {Step::expect(kEverything)}, options);
+    EXPECT_LT(Clock::now() - started, 10s);
+    const std::size_t peak = own_status_kib("VmHWM").value_or(0);
+    EXPECT_EQ(result.ending, Ending::kFlooded) << to_string(result.ending);
+    EXPECT_EQ(result.received.size(), options.max_received);
+    RecordProperty("harness_peak_growth_kib_" + to_string(t), std::to_string(peak > before ? peak - before : 0));
+    if (!kSanitized) {
+      // What is kept (16 MiB received, the transcript's 4 MiB budget) plus string
+      // growth slack; a harness without the cap takes gigabytes in the same time.
+      EXPECT_LT(peak, before + 64 * 1024) << "VmRSS " << before << " KiB, peak " << peak << " KiB";
+    }
   }
 }
 

@@ -102,6 +102,7 @@ TEST(ReliabilityIdleClients, ClientThatConnectsAndNeverReadsTheGreetingIsClosed)
     Received r = read_to_eof(fd.get());
     EXPECT_EQ(r.bytes, kGreeting);
     EXPECT_TRUE(r.eof || r.reset);
+    if (r.timed_out) break;  // the others would only fail the same way, slowly
   }
   server.stop_cleanly();
 }

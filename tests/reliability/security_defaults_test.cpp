@@ -4,9 +4,11 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "linespec/harness/session.hpp"
 #include "server_process.hpp"
 
 namespace linespec::reference {
@@ -187,6 +189,34 @@ TEST(ReliabilitySecurityDefaults, AnIdleConnectionCostsLittleMemory) {
   }
   fds.clear();
   server.stop_cleanly();
+}
+
+// exec: targets run the command the user gave, once per connection, through
+// /bin/sh -c; what the harness sends and receives is only ever data to it.
+TEST(ReliabilitySecurityDefaults, HarnessExecRunsOnlyTheCommandGivenAndNeverItsData) {
+  TempDir dir;
+  const std::string marker = dir.file("ran");
+  const std::string log = dir.file("starts");
+  // Text that runs `touch` wherever a shell sees it, and means something to printf.
+  const std::string hostile = "$(touch " + marker + ")`touch " + marker + "`;touch " + marker + "\n%n%s\n";
+  harness::SessionOptions options;
+  options.inactivity_timeout = 2000ms;
+  const harness::Plan plan = {harness::Step::send(hostile), harness::Step::close(harness::CloseMode::kHalfClose)};
+
+  // Sent: the child gets the bytes on stdin, as they are.
+  auto echoed = harness::run_session(harness::Target::exec("echo start >> " + log + "; exec cat"), plan, options);
+  EXPECT_EQ(echoed.ending, harness::Ending::kPeerClosed) << harness::to_string(echoed.ending);
+  EXPECT_EQ(echoed.received, hostile);
+  // Received: the child's output is recorded, never run.
+  auto printed = harness::run_session(harness::Target::exec("printf '%s' '" + hostile + "'; cat >/dev/null"), plan,
+                                      options);
+  EXPECT_EQ(printed.ending, harness::Ending::kPeerClosed) << harness::to_string(printed.ending);
+  EXPECT_EQ(printed.received, hostile);
+
+  EXPECT_FALSE(std::filesystem::exists(marker)) << "data was run as a command";
+  std::ifstream starts(log);
+  std::string text((std::istreambuf_iterator<char>(starts)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "start\n") << "one connection, one run of the command";
 }
 
 }  // namespace

@@ -56,6 +56,12 @@ TEST_P(ReliabilitySignals, DrainSendsTheRepliesOwedStopsAcceptingAndExits0) {
   Fd idle = greeted_client(server.address());
   Fd fragment = greeted_client(server.address());  // an unterminated record in flight
   ASSERT_TRUE(send_all(fragment.get(), "half a rec"));
+  // Replies the server holds itself (a backlog past the socket buffers), to a client
+  // that reads only once the signal came; its unread input must not turn the close
+  // into a reset either.
+  Fd behind = client_never_reading(server.address());
+  ASSERT_TRUE(behind.valid());
+  ::fcntl(behind.get(), F_SETFL, 0);
 
   const auto signalled = std::chrono::steady_clock::now();
   server.process().signal(signo);
@@ -65,6 +71,11 @@ TEST_P(ReliabilitySignals, DrainSendsTheRepliesOwedStopsAcceptingAndExits0) {
   EXPECT_TRUE(idle_end.eof);
   EXPECT_EQ(idle_end.bytes, "");
   EXPECT_FALSE(connect_to(server.address()).valid());
+  Received backlog = read_to_eof(behind.get());
+  EXPECT_TRUE(backlog.eof) << (backlog.reset ? "reset" : "no close") << " after " << backlog.bytes.size()
+                           << " reply bytes: replies held by the server were lost";
+  EXPECT_GT(backlog.bytes.size(), 256u * 1024);  // more than the server's own backlog
+  EXPECT_EQ(backlog.bytes, acks(backlog.bytes.size() / kAck.size()));
   for (std::size_t i = 0; i < owing.size(); ++i) {
     Received r = read_to_eof(owing[i].get());
     EXPECT_TRUE(r.eof) << "client " << i;
@@ -78,6 +89,7 @@ TEST_P(ReliabilitySignals, DrainSendsTheRepliesOwedStopsAcceptingAndExits0) {
   owing.clear();
   idle.reset();
   fragment.reset();
+  behind.reset();
   auto status = server.process().wait(kPatience);
   ASSERT_TRUE(status) << "still running " << kPatience.count() << " ms after the signal";
   EXPECT_EQ(*status, kExit0);

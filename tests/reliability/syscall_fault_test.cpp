@@ -181,16 +181,18 @@ TEST(ReliabilitySyscalls, PersistentAcceptErrorsPauseAcceptingInsteadOfSpinning)
   // Errors accept4 may keep returning while a client waits in the backlog.
   static std::atomic<int> g_error{0};
   static const SyscallTable kAcceptFails{
-      [](int, sockaddr*, socklen_t*, int) {
+      [](int fd, sockaddr* address, socklen_t* length, int flags) {
         ++g_accept_calls;
+        if (g_error.load() == 0) return system_calls().accept4(fd, address, length, flags);
         errno = g_error.load();
         return -1;
       },
       system_calls().read, system_calls().write, system_calls().send, system_calls().close,
       system_calls().epoll_wait,
   };
-  // (EMFILE: tests/reference/server_fault_test.cpp.)
-  for (int error : {ENFILE, EPERM, EINVAL}) {
+  // Out of descriptors (per process, system-wide), out of memory, and errors that
+  // are no fault of the waiting client.
+  for (int error : {EMFILE, ENFILE, ENOBUFS, ENOMEM, EPERM, EINVAL}) {
     SCOPED_TRACE(std::strerror(error));
     g_error = error;
     g_accept_calls = 0;
@@ -204,6 +206,12 @@ TEST(ReliabilitySyscalls, PersistentAcceptErrorsPauseAcceptingInsteadOfSpinning)
     // 100 ms pauses: about four attempts in 300 ms, not hundreds of thousands.
     EXPECT_LE(g_accept_calls.load(), 8u);
     EXPECT_GE(g_accept_calls.load(), 1u);
+    // The error clears (descriptors were freed): the waiting client is served.
+    g_error = 0;
+    EXPECT_EQ(read_exactly(waiting.get(), kGreeting.size()), kGreeting);
+    ASSERT_TRUE(send_all(waiting.get(), "a\n"));
+    half_close(waiting.get());
+    EXPECT_EQ(read_to_eof(waiting.get()).bytes, kAck);
     EXPECT_TRUE(s.stop());
   }
 }
@@ -362,6 +370,57 @@ TEST(ReliabilitySyscalls, StopDeliversRepliesStillHeldByTheServer) {
   fd.reset();
   loop.join();
   EXPECT_TRUE(result);
+}
+
+// The event loop of every worker but the first (which runs on the thread that
+// called run()) fails: the whole server ends with the error rather than going on
+// with a dead worker whose listener would take clients and never serve them.
+std::thread::id g_first_worker;
+std::atomic<unsigned> g_failed_loops{0};
+
+TEST(ReliabilitySyscalls, AnyWorkerWhoseEventLoopFailsEndsTheServer) {
+  static const SyscallTable kOtherWorkersFail{
+      system_calls().accept4, system_calls().read, system_calls().write, system_calls().send,
+      system_calls().close,
+      [](int epoll_fd, epoll_event* events, int max_events, int timeout_ms) {
+        if (std::this_thread::get_id() != g_first_worker) {
+          ++g_failed_loops;
+          errno = EBADF;
+          return -1;
+        }
+        return system_calls().epoll_wait(epoll_fd, events, max_events, timeout_ms);
+      },
+  };
+  g_failed_loops = 0;
+  ServerConfig config = loopback_config();
+  config.syscalls = &kOtherWorkersFail;
+  config.threads = 3;
+  Server server(config);
+  ASSERT_TRUE(server.start());
+  std::mutex mutex;
+  std::condition_variable returned;
+  bool done = false;
+  Status result;
+  std::thread loop([&] {
+    g_first_worker = std::this_thread::get_id();
+    Status r = server.run();
+    std::lock_guard lock(mutex);
+    result = r;
+    done = true;
+    returned.notify_all();
+  });
+  bool ended = false;
+  {
+    std::unique_lock lock(mutex);
+    ended = returned.wait_for(lock, kPatience, [&] { return done; });
+  }
+  if (!ended) server.stop();  // the first worker was still serving alone: end the test
+  loop.join();
+  EXPECT_TRUE(ended) << "run() went on with " << g_failed_loops.load() << " failed event loops";
+  EXPECT_EQ(g_failed_loops.load(), 2u);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().kind, ErrorKind::kIo);
+  EXPECT_NE(result.error().message.find("epoll_wait"), std::string::npos) << result.error().message;
 }
 
 }  // namespace
