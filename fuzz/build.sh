@@ -2,9 +2,11 @@
 # Builds the fuzz targets the way OSS-Fuzz and ClusterFuzzLite build a project:
 # compiler and flags from $CXX, $CXXFLAGS and $LIB_FUZZING_ENGINE, and into $OUT
 # every <name>_fuzzer with <name>_fuzzer.options, the dictionary it names and
-# <name>_fuzzer_seed_corpus.zip. Objects go to $WORK (a temporary directory
-# without it). Needs only a C++20 compiler and zip: the targets link standard-
-# library-only code (plus the server's epoll loop), so -stdlib=libc++ works.
+# <name>_fuzzer_seed_corpus.zip: the four targets of fuzz/, and the examples of
+# fuzz/examples/ (buggy_handler, fixed_handler) with the driver library they link
+# (options and seeds where they have some). Objects go to $WORK (a temporary
+# directory without it). Needs only a C++20 compiler and zip: the targets link
+# standard-library-only code (plus the server's epoll loop), so -stdlib=libc++ works.
 #
 #   CXX=clang++-14 CXXFLAGS="-fsanitize=address,fuzzer-no-link -stdlib=libc++" \
 #   LIB_FUZZING_ENGINE="-fsanitize=fuzzer -Wl,-lstdc++" OUT=/tmp/out fuzz/build.sh
@@ -34,14 +36,16 @@ mapfile -t protocol < <(library_sources protocol linespec_protocol)
 mapfile -t reference_core < <(library_sources reference linespec_reference_core)
 mapfile -t reference_server < <(library_sources reference linespec_reference_server)
 mapfile -t harness_model < <(library_sources harness linespec_harness_model)
+mapfile -t fuzz_driver < <(library_sources fuzz/driver linespec_fuzz_driver)
 if [[ ${#protocol[@]} -eq 0 || ${#reference_core[@]} -eq 0 || ${#reference_server[@]} -eq 0 ||
-      ${#harness_model[@]} -eq 0 ]]; then
+      ${#harness_model[@]} -eq 0 || ${#fuzz_driver[@]} -eq 0 ]]; then
   echo "fuzz/build.sh: a library's sources were not found in its CMakeLists.txt" >&2
   exit 1
 fi
 
 includes=(-I "$root/protocol/include" -I "$root/reference/include" -I "$root/harness/include"
-          -I "$root/fuzz/include" -isystem "$root/fuzz/third_party")
+          -I "$root/fuzz/include" -I "$root/fuzz/driver/include" -I "$root/fuzz/examples"
+          -isystem "$root/fuzz/third_party")
 
 object_of() { echo "$objects/${1//\//_}.o"; }
 
@@ -54,28 +58,37 @@ compile() {
   compiled[$1]=1
 }
 
-# fuzzer NAME SOURCE...: links fuzz/NAME_fuzzer.cc with the sources into $OUT.
+# fuzzer DIR NAME SOURCE...: links DIR/NAME_fuzzer.cc with the sources into $OUT,
+# with DIR/NAME_fuzzer.options (and the dictionary it names, from fuzz/) and the
+# seeds of DIR/corpus/NAME/ where they exist.
 fuzzer() {
-  local name=$1
-  shift
+  local dir=$1 name=$2
+  shift 2
   local objs=() source
-  for source in "fuzz/${name}_fuzzer.cc" "$@"; do
+  for source in "$dir/${name}_fuzzer.cc" "$@"; do
     compile "$source"
     objs+=("$(object_of "$source")")
   done
   # shellcheck disable=SC2086 # flag lists
   $CXX $CXXFLAGS $LIB_FUZZING_ENGINE "${objs[@]}" -pthread -o "$OUT/${name}_fuzzer"
 
-  local options="$root/fuzz/${name}_fuzzer.options"
-  cp "$options" "$OUT/"
-  local dict
-  dict=$(sed -n 's/^dict *= *//p' "$options")
-  [[ -z "$dict" ]] || cp "$root/fuzz/$dict" "$OUT/"
+  local options="$root/$dir/${name}_fuzzer.options"
+  if [[ -f "$options" ]]; then
+    cp "$options" "$OUT/"
+    local dict
+    dict=$(sed -n 's/^dict *= *//p' "$options")
+    [[ -z "$dict" ]] || cp "$root/fuzz/$dict" "$OUT/"
+  fi
   rm -f "$OUT/${name}_fuzzer_seed_corpus.zip"
-  zip -q -j "$OUT/${name}_fuzzer_seed_corpus.zip" "$root/fuzz/corpus/$name"/*
+  if [[ -d "$root/$dir/corpus/$name" ]]; then
+    zip -q -j "$OUT/${name}_fuzzer_seed_corpus.zip" "$root/$dir/corpus/$name"/*
+  fi
 }
 
-fuzzer framer "${protocol[@]}" "${reference_core[@]}" "${harness_model[@]}"
-fuzzer session "${protocol[@]}" "${reference_core[@]}" "${harness_model[@]}"
-fuzzer wire "${protocol[@]}" "${reference_core[@]}" "${reference_server[@]}" "${harness_model[@]}"
-fuzzer script "${protocol[@]}" "${harness_model[@]}"
+fuzzer fuzz framer "${protocol[@]}" "${reference_core[@]}" "${harness_model[@]}"
+fuzzer fuzz session "${protocol[@]}" "${reference_core[@]}" "${harness_model[@]}"
+fuzzer fuzz wire "${protocol[@]}" "${reference_core[@]}" "${reference_server[@]}" "${harness_model[@]}"
+fuzzer fuzz script "${protocol[@]}" "${harness_model[@]}"
+# Fuzzing a user's own handler (fuzz/README.md): the driver and its two examples.
+fuzzer fuzz/examples fixed_handler "${protocol[@]}" "${harness_model[@]}" "${fuzz_driver[@]}"
+fuzzer fuzz/examples buggy_handler "${protocol[@]}" "${harness_model[@]}" "${fuzz_driver[@]}"

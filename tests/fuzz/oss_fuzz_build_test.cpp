@@ -1,6 +1,8 @@
 // fuzz/build.sh builds what OSS-Fuzz and ClusterFuzzLite expect: with the
 // environment they set (clang, libc++, ASan, libFuzzer), every target lands in
-// $OUT with its options, dictionary and seed corpus zip, and runs an input.
+// $OUT with its options, dictionary and seed corpus zip, and runs an input; the
+// examples of fuzz/examples/ (the driver for users' own handlers) land there too,
+// built the same way: the fixed handler fuzzes clean, the buggy one is caught.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -60,6 +62,30 @@ TEST(OssFuzzBuild, BuildsEveryTargetWithLibcxxAndEachRunsASeed) {
     const std::string output = run->captured_stderr();
     EXPECT_TRUE(ran->success()) << binary << " " << seed << ": " << ran->to_string() << "\n" << output;
     EXPECT_NE(output.find("Executed " + seed.string()), std::string::npos) << output;
+  }
+
+  // The examples have neither options nor seeds: libFuzzer starts from an empty
+  // input, with a fixed seed and a bounded number of runs.
+  for (const std::string name : {"fixed_handler", "buggy_handler"}) {
+    SCOPED_TRACE(name);
+    const fs::path binary = out.path() / (name + "_fuzzer");
+    ASSERT_TRUE(fs::is_regular_file(binary));
+    const std::string artifacts = (work.path() / (name + "-")).string();
+    auto run = harness::ChildProcess::start(
+        harness::Command::program({binary.string(), "-seed=1", "-runs=100000", "-max_total_time=60",
+                                   "-artifact_prefix=" + artifacts}),
+        options);
+    ASSERT_TRUE(run.ok()) << run.error().message;
+    auto ran = run->wait(std::chrono::seconds(120));
+    ASSERT_TRUE(ran.ok()) << binary << " did not finish in time";
+    const std::string output = run->captured_stderr();
+    if (name == "fixed_handler") {
+      EXPECT_TRUE(ran->success()) << binary << ": " << ran->to_string() << "\n" << output;
+      EXPECT_NE(output.find("Done "), std::string::npos) << output;  // all runs, or the time bound
+    } else {
+      EXPECT_FALSE(ran->success()) << "the planted bug was not found\n" << output;
+      EXPECT_NE(output.find("linespec fuzz driver: wrong replies"), std::string::npos) << output;
+    }
   }
 }
 

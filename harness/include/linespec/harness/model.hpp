@@ -2,7 +2,8 @@
 // client sent, written from the protocol rules alone (greeting, record framing per
 // terminator mode and size limit, ack/echo/stream replies, end of stream). Feed it
 // in any chunks: record boundaries, and so the result, never depend on chunking.
-// Plain values, standard library only (fuzz targets link it); one thread at a time.
+// Plain values, standard library only (fuzz targets link it); one thread at a time
+// per Model, const calls included (records() builds its result on demand).
 #pragma once
 
 #include <cstddef>
@@ -57,16 +58,20 @@ class Model {
   void end_of_stream();
 
   const Profile& profile() const { return profile_; }
-  // Complete records so far, terminators included, in order (stream: none).
-  const std::vector<std::string>& records() const { return records_; }
+  // Complete records so far, terminators included, in order (stream: none). Built
+  // on demand: the reference stays valid until the next call of records().
+  const std::vector<std::string>& records() const;
+  // The same records as offsets: where each one ends in the bytes fed so far. The
+  // records, concatenated, are the first record_ends().back() bytes sent.
+  const std::vector<std::size_t>& record_ends() const { return record_ends_; }
   // Bytes of the record in progress (stream: none).
   const std::string& fragment() const { return fragment_; }
   // The greeting line, or empty.
-  std::string greeting() const { return profile_.greeting_line(); }
+  std::string greeting() const { return greeting_line_; }
   // Reply bytes owed so far, greeting excluded.
   const std::string& replies() const { return replies_; }
   // Everything the server must have sent so far: greeting, then replies.
-  std::string output() const { return greeting() + replies_; }
+  std::string output() const;
   // True once end_of_stream() was called: the server must close after its output.
   bool must_close() const { return ended_; }
 
@@ -76,13 +81,20 @@ class Model {
   // early: kStaysOpen allows a prefix of fragment() after output(), and kFullClose and
   // kReset a prefix of output() + fragment().
   Expectation expectation(ClientEnd end) const;
+  // expectation(ClientEnd::kStaysOpen).matches(received), without building the
+  // expectation: for checks that run after every chunk (the fuzz targets).
+  bool received_is_owed(std::string_view received) const;
 
  private:
-  void feed_byte(char byte);
-  void complete_record(bool ended_by_cr);
+  // Ends the record made of fragment_ and then `tail`.
+  void complete_record(std::string_view tail, bool ended_by_cr);
 
   Profile profile_;
-  std::vector<std::string> records_;
+  std::string greeting_line_;  // profile_.greeting_line(), built once
+  std::string ack_line_;       // profile_.ack_line(), built once
+  std::string record_bytes_;               // every complete record, concatenated
+  std::vector<std::size_t> record_ends_;   // where each record ends in record_bytes_
+  mutable std::vector<std::string> records_;  // records(), built from the two above
   std::string fragment_;
   std::string replies_;
   bool last_record_ended_by_cr_ = false;  // crlf-or-lf: an LF next joins that record
