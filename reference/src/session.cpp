@@ -40,6 +40,10 @@ bool Session::want_read() const noexcept {
 }
 
 bool Session::service(std::span<char> scratch, Clock::time_point now) {
+  // Once a read came back short or blocked, the input is drained for now: epoll is
+  // level-triggered and reports the next bytes, so reading again in this call
+  // would only return EAGAIN.
+  bool input_drained = false;
   for (int round = 0; round < kRounds; ++round) {
     if (closed_) return false;
     bool progress = false;
@@ -54,8 +58,8 @@ bool Session::service(std::span<char> scratch, Clock::time_point now) {
     settle_input();
     finish_if_done();
     if (closed_) return false;
-    if (want_read()) {
-      Io in = read_some(scratch, now);
+    if (!input_drained && want_read()) {
+      Io in = read_some(scratch, now, input_drained);
       if (in == Io::kClosed) return false;
       progress = progress || in == Io::kProgress;
       settle_input();
@@ -110,11 +114,12 @@ Session::Io Session::flush(Clock::time_point now) {
   return wrote ? Io::kProgress : Io::kBlocked;
 }
 
-Session::Io Session::read_some(std::span<char> scratch, Clock::time_point now) {
+Session::Io Session::read_some(std::span<char> scratch, Clock::time_point now, bool& drained) {
   for (;;) {
     ssize_t n = sys_.read(endpoint_.in_fd, scratch.data(), scratch.size());
     if (n > 0) {
       last_activity_ = now;
+      drained = static_cast<std::size_t>(n) < scratch.size();
       if (draining_ || connection_.input_closed()) return Io::kProgress;  // discarded
       std::string_view data(scratch.data(), static_cast<std::size_t>(n));
       std::size_t taken = connection_.on_data(data);
@@ -130,7 +135,10 @@ Session::Io Session::read_some(std::span<char> scratch, Clock::time_point now) {
       return closed_ ? Io::kClosed : Io::kProgress;
     }
     if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return Io::kBlocked;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      drained = true;
+      return Io::kBlocked;
+    }
     close();  // ECONNRESET and the like: drop the connection
     return Io::kClosed;
   }

@@ -58,7 +58,8 @@ class Session {
  private:
   enum class Io { kProgress, kBlocked, kClosed };
   Io flush(Clock::time_point now);
-  Io read_some(std::span<char> scratch, Clock::time_point now);
+  // Reads once into `scratch`; sets `drained` when the read came back short or blocked.
+  Io read_some(std::span<char> scratch, Clock::time_point now, bool& drained);
   void settle_input();
   void finish_if_done();
   void shut_write();
