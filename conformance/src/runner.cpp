@@ -16,6 +16,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// How often waiting threads look at RunOptions::stop: a signal handler sets it and
+// cannot notify a condition variable.
+constexpr std::chrono::milliseconds kStopPoll{50};
+
 std::chrono::microseconds since(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
 }
@@ -74,6 +78,7 @@ class CaseQueue {
  public:
   CaseQueue(const std::vector<const Case*>& cases, bool capacity_known) {
     exclusive_.resize(cases.size());
+    started_.resize(cases.size());
     for (std::size_t i = 0; i < cases.size(); ++i) exclusive_[i] = capacity_known && cases[i]->exclusive;
     for (std::size_t i = 0; i < cases.size(); ++i) {
       if (!exclusive_[i]) order_.push_back(i);
@@ -83,19 +88,33 @@ class CaseQueue {
     }
   }
 
-  // The next case index to run, or nothing when all have been handed out.
-  std::optional<std::size_t> take() {
+  // The next case index to run, or nothing when all have been handed out or the
+  // run was stopped.
+  std::optional<std::size_t> take(const RunOptions& options) {
     std::unique_lock<std::mutex> lock(mutex_);
-    changed_.wait(lock, [this] {
+    auto can_take = [this] {
       if (next_ == order_.size()) return true;
       if (exclusive_running_) return false;
       return !exclusive_[order_[next_]] || in_flight_ == 0;
-    });
+    };
+    for (;;) {
+      if (options.stop_requested()) return std::nullopt;
+      if (can_take()) break;
+      changed_.wait_for(lock, kStopPoll);
+    }
     if (next_ == order_.size()) return std::nullopt;
     std::size_t index = order_[next_++];
     ++in_flight_;
+    started_[index] = true;
     exclusive_running_ = exclusive_[index];
     return index;
+  }
+
+  // Whether case `index` was handed out; once the run is stopped, one that was not
+  // never will be.
+  bool started(std::size_t index) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return started_[index];
   }
 
   void done(std::size_t index) {
@@ -112,6 +131,7 @@ class CaseQueue {
   std::condition_variable changed_;
   std::vector<std::size_t> order_;
   std::vector<bool> exclusive_;
+  std::vector<bool> started_;
   std::size_t next_ = 0;
   std::size_t in_flight_ = 0;
   bool exclusive_running_ = false;
@@ -130,10 +150,16 @@ class ResultSlots {
     ready_.notify_all();
   }
 
-  CaseResult take(std::size_t index) {
+  // Waits for the result of case `index`; nothing if `abandoned()` says first that
+  // it will never come (checked every kStopPoll).
+  template <typename Abandoned>
+  std::optional<CaseResult> take(std::size_t index, Abandoned abandoned) {
     std::unique_lock<std::mutex> lock(mutex_);
-    ready_.wait(lock, [&] { return slots_[index].has_value(); });
-    CaseResult result = std::move(*slots_[index]);
+    while (!slots_[index].has_value()) {
+      if (abandoned()) return std::nullopt;
+      ready_.wait_for(lock, kStopPoll);
+    }
+    std::optional<CaseResult> result = std::move(slots_[index]);
     slots_[index].reset();
     return result;
   }
@@ -209,18 +235,23 @@ Result<RunSummary> run_suite(const std::vector<const Case*>& cases, const SuiteC
   std::vector<std::thread> workers;
   for (std::size_t i = 0; i < jobs.count; ++i) {
     workers.emplace_back([&] {
-      while (auto index = queue.take()) {
+      while (auto index = queue.take(options)) {
         slots.put(*index, run_case(*cases[*index], config, facts, options));
         queue.done(*index);
       }
     });
   }
+  summary.total = cases.size();
   for (std::size_t i = 0; i < cases.size(); ++i) {
-    CaseResult result = slots.take(i);
-    summary.count(result.verdict);
-    sink.on_result(result);
+    // After a stop, the cases that never started are left out; those running finish.
+    auto result = slots.take(i, [&] { return options.stop_requested() && !queue.started(i); });
+    if (!result) continue;
+    summary.count(result->verdict);
+    ++summary.ran;
+    sink.on_result(*result);
   }
   for (std::thread& worker : workers) worker.join();
+  summary.interrupted = summary.ran < summary.total;
   summary.elapsed = since(start);
   sink.on_finish(summary);
   return summary;

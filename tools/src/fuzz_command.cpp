@@ -7,17 +7,22 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 
 #include "cli_error.hpp"
 #include "commands.hpp"
+#include "html_report.hpp"
+#include "interrupt.hpp"
 #include "linespec/conformance/console_reporter.hpp"
 #include "linespec/live_fuzz/fuzzer.hpp"
 #include "linespec/protocol/profile_file.hpp"
+#include "script_document.hpp"
 #include "script_report.hpp"
 
 namespace linespec::tools {
@@ -33,6 +38,8 @@ struct FuzzArguments {
   std::string out = "linespec-fuzz-out";
   int timeout_ms = 1000;
   bool transcripts = false;
+  bool quiet = false;  // no header, no progress line
+  std::string html;
 };
 
 constexpr const char* kFuzzFooter = R"(TARGET is tcp:HOST:PORT, tcp://HOST:PORT (IPv6 as tcp:[::1]:PORT), unix:PATH,
@@ -56,12 +63,26 @@ Exit status:
   0  no mismatch within the time and count given
   1  a mismatch was found (or the target stopped accepting connections)
   2  bad usage: unknown flag, malformed target, unknown profile
-  3  the target could not be reached)";
+  3  the target could not be reached
+  130  interrupted (Ctrl-C or SIGTERM): stops after the conversation running;
+     a second Ctrl-C exits at once
 
-// Progress on a terminal only, at most a few times a second, on one line of stderr.
+On a terminal a progress line is redrawn on stderr, unless -q is given.)";
+
+// Thrown from the progress callback once Ctrl-C was pressed: the fuzzer has no
+// stop hook, and the callback runs between conversations.
+struct FuzzInterrupted {
+  std::size_t conversations = 0;
+};
+
+// Progress on a terminal only, at most a few times a second, on one line of stderr;
+// with NO_COLOR set it is erased with blanks, without an escape sequence.
 class ProgressLine {
  public:
-  ProgressLine() : enabled_(isatty(STDERR_FILENO) == 1), last_(std::chrono::steady_clock::now()) {}
+  explicit ProgressLine(bool quiet)
+      : enabled_(!quiet && isatty(STDERR_FILENO) == 1),
+        plain_(std::getenv("NO_COLOR") != nullptr && std::getenv("NO_COLOR")[0] != '\0'),
+        last_(std::chrono::steady_clock::now()) {}
 
   void update(const live_fuzz::FuzzProgress& progress) {
     if (!enabled_) return;
@@ -69,24 +90,35 @@ class ProgressLine {
     if (now - last_ < std::chrono::milliseconds(200)) return;
     last_ = now;
     double seconds = std::chrono::duration<double>(progress.elapsed).count();
+    std::string line;
     if (progress.shrinking) {
-      fmt::print(stderr, "\r\033[Kshrinking: {} smaller failing conversations, {} tried, {:.1f} s",
-                 progress.shrink_steps, progress.shrink_runs, seconds);
+      line = fmt::format("shrinking: {} smaller failing conversations, {} tried, {:.1f} s", progress.shrink_steps,
+                         progress.shrink_runs, seconds);
     } else {
-      fmt::print(stderr, "\r\033[K{} conversations, {:.0f}/s", progress.conversations,
-                 seconds > 0 ? static_cast<double>(progress.conversations) / seconds : 0.0);
+      line = fmt::format("{} conversations, {:.0f}/s", progress.conversations,
+                         seconds > 0 ? static_cast<double>(progress.conversations) / seconds : 0.0);
     }
+    clear();
+    fmt::print(stderr, "{}", line);
+    width_ = line.size();
     shown_ = true;
   }
 
   void clear() {
-    if (shown_) fmt::print(stderr, "\r\033[K");
+    if (!shown_) return;
+    if (plain_) {
+      fmt::print(stderr, "\r{}\r", std::string(width_, ' '));
+    } else {
+      fmt::print(stderr, "\r\033[K");
+    }
     shown_ = false;
   }
 
  private:
   bool enabled_;
+  bool plain_;  // NO_COLOR: no escape sequences
   bool shown_ = false;
+  std::size_t width_ = 0;
   std::chrono::steady_clock::time_point last_;
 };
 
@@ -142,7 +174,46 @@ int report_finding(const FuzzArguments& args, const harness::Target& target, con
   return kExitFailure;
 }
 
+// The fuzzing run for --html: the finding (its shrunk script and transcripts) as one
+// case, or a passing case saying how much was tried.
+void add_fuzz_cases(ScriptDocument& document, const FuzzArguments& args, const harness::Target& target,
+                    const live_fuzz::FuzzReport& report) {
+  using std::chrono::duration_cast;
+  using std::chrono::microseconds;
+  document.set("fuzz", {{"seed", report.seed},
+                        {"conversations", report.conversations},
+                        {"elapsed_ms", static_cast<double>(report.elapsed.count()) / 1000.0},
+                        {"shrink_elapsed_ms", static_cast<double>(report.shrink_elapsed.count()) / 1000.0},
+                        {"text", summary(report)}});
+  if (!report.finding) {
+    const std::string again = fmt::format("linespec fuzz {} --profile {} --seed {} --max-conversations {}",
+                                          shell_word(target.to_string()), shell_word(args.profile), report.seed,
+                                          report.conversations);
+    document.add_note(ScriptCase{fmt::format("fuzz/seed-{}", report.seed), "fuzz", "no mismatch", again,
+                                 report.elapsed},
+                      "PASS", summary(report));
+    return;
+  }
+  const live_fuzz::Finding& finding = *report.finding;
+  const std::string name = fmt::format("fuzz-{}-{}.script", report.seed, finding.conversation);
+  const std::string path = (std::filesystem::path(args.out) / name).string();
+  const bool lost = finding.kind == live_fuzz::Finding::Kind::kTargetLost;
+  std::string description =
+      lost ? fmt::format("the target stopped accepting connections at conversation {}", finding.conversation)
+           : fmt::format("mismatch in conversation {}, shrunk in {} {} to {}", finding.conversation,
+                         finding.shrink_steps, finding.shrink_steps == 1 ? "step" : "steps",
+                         live_fuzz::measure(finding.script).to_string());
+  std::string failure = lost ? finding.message : std::string();
+  if (!lost && !finding.reproduced) failure = "a last replay of the shrunk script passed: the failure is flaky";
+  document.add(ScriptCase{fmt::format("fuzz/{}", name), "fuzz", description,
+                          fmt::format("linespec replay {} {} --profile {}", shell_word(target.to_string()),
+                                      shell_word(path), shell_word(args.profile)),
+                          duration_cast<microseconds>(report.shrink_elapsed)},
+               finding.script, finding.result, failure);
+}
+
 int fuzz(const FuzzArguments& args) {
+  InterruptScope interrupt;  // from here on Ctrl-C stops after the conversation running
   auto target = harness::parse_target(args.target);
   if (!target) return report_error(target.error());
   auto profile = load_profile(args.profile);
@@ -159,20 +230,53 @@ int fuzz(const FuzzArguments& args) {
   options.session.hard_cap = std::chrono::seconds(30);
   options.session.max_received = 1u << 20;  // far beyond what a conversation is owed
 
-  fmt::print("linespec {}: fuzzing {}, profile {}, seed {}, up to {} {} per conversation\n", LINESPEC_VERSION,
-             target->to_string(), options.profile.name, options.seed, options.max_connections,
-             options.max_connections == 1 ? "connection" : "connections");
+  if (!args.quiet) {
+    fmt::print("linespec {}: fuzzing {}, profile {}, seed {}, up to {} {} per conversation\n", LINESPEC_VERSION,
+               target->to_string(), options.profile.name, options.seed, options.max_connections,
+               options.max_connections == 1 ? "connection" : "connections");
+  }
   std::fflush(stdout);
+  // The --html page is written whatever happens from here on.
+  HtmlRunInfo html_run{"fuzz"};
+  std::optional<HtmlReportFile> html_file;
+  if (!args.html.empty()) {
+    auto opened = HtmlReportFile::open(args.html);
+    if (!opened) return report_error(opened.error());
+    html_file.emplace(std::move(*opened));
+  }
+  ScriptDocument html_document(target->to_string(), *profile, args.profile);
+  auto finish = [&](int exit_code) {
+    auto elapsed = std::chrono::steady_clock::now() - html_run.started_steady;
+    return finish_html_report(html_file, exit_code,
+                              html_document.finish(std::chrono::duration_cast<std::chrono::microseconds>(elapsed)),
+                              html_run);
+  };
   auto fuzzer = live_fuzz::Fuzzer::start(*target, options);
-  if (!fuzzer) return report_error(fuzzer.error());
+  if (!fuzzer) {
+    html_run.error = fuzzer.error().message;
+    return finish(report_error(fuzzer.error()));
+  }
   if (!fuzzer->overlap_note().empty()) fmt::print("note: {}\n", fuzzer->overlap_note());
   std::fflush(stdout);
-  ProgressLine progress;
-  live_fuzz::FuzzReport report = fuzzer->run([&](const live_fuzz::FuzzProgress& p) { progress.update(p); });
+  ProgressLine progress(args.quiet);
+  live_fuzz::FuzzReport report;
+  try {
+    report = fuzzer->run([&](const live_fuzz::FuzzProgress& p) {
+      if (interrupt.requested()) throw FuzzInterrupted{p.conversations};
+      progress.update(p);
+    });
+  } catch (const FuzzInterrupted& stopped) {
+    progress.clear();
+    fmt::print("interrupted after {} {}, seed {}\n", stopped.conversations,
+               stopped.conversations == 1 ? "conversation" : "conversations", options.seed);
+    html_run.error = fmt::format("stopped after {} conversations, seed {}", stopped.conversations, options.seed);
+    return finish(kExitInterrupted);
+  }
   progress.clear();
-  if (report.finding) return report_finding(args, *target, report);
+  if (html_file) add_fuzz_cases(html_document, args, *target, report);
+  if (report.finding) return finish(report_finding(args, *target, report));
   fmt::print("{} no mismatch: {}\n", conformance::verdict_mark(conformance::Verdict::kPass), summary(report));
-  return kExitOk;
+  return finish(kExitOk);
 }
 
 }  // namespace
@@ -201,6 +305,10 @@ void add_fuzz_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1, 600000))
       ->capture_default_str();
   fuzz_app->add_flag("--transcript", args->transcripts, "Print the transcript of each failing connection");
+  fuzz_app->add_option("--html", args->html,
+                       "Also write an HTML report to FILE: one self-contained page with the shrunk failing "
+                       "conversation, its transcripts as a timeline and the replay command");
+  fuzz_app->add_flag("-q,--quiet", args->quiet, "No header line and no progress line; only the result");
   fuzz_app->footer(kFuzzFooter);
   fuzz_app->callback([args, &exit_code] { exit_code = fuzz(*args); });
 }

@@ -62,12 +62,16 @@ void JsonReporter::on_finish(const conformance::RunSummary& summary) {
   report_["summary"] = {{"passed", summary.passed},   {"failed", summary.failed},
                         {"warned", summary.warned},   {"skipped", summary.skipped},
                         {"xfailed", summary.xfailed}, {"xpassed", summary.xpassed},
-                        {"ok", summary.ok()},         {"elapsed_ms", milliseconds(summary.elapsed)}};
+                        {"ok", summary.ok() && !summary.interrupted},
+                        {"elapsed_ms", milliseconds(summary.elapsed)},
+                        {"interrupted", summary.interrupted},
+                        {"selected", summary.total}};
   report_["cases"] = std::move(cases_);
   // Evidence and transcripts are escaped text already; replace keeps a stray byte
   // from making the whole report unwritable.
-  out_ << report_.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
-  out_.flush();
+  if (out_ == nullptr) return;
+  *out_ << report_.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+  out_->flush();
 }
 
 }  // namespace linespec::tools

@@ -14,14 +14,19 @@ namespace linespec::tools {
 
 class JsonReporter : public conformance::ResultSink {
  public:
-  explicit JsonReporter(std::ostream& out) : out_(out) {}
+  explicit JsonReporter(std::ostream& out) : out_(&out) {}
+  // Builds the document without writing it (for the HTML report): see document().
+  JsonReporter() = default;
 
   void on_start(const conformance::RunStart& start) override;
   void on_result(const conformance::CaseResult& result) override;
   void on_finish(const conformance::RunSummary& summary) override;
 
+  // The report as built so far; whole after on_finish().
+  const nlohmann::ordered_json& document() const { return report_; }
+
  private:
-  std::ostream& out_;
+  std::ostream* out_ = nullptr;
   nlohmann::ordered_json report_;
   nlohmann::ordered_json cases_ = nlohmann::ordered_json::array();
 };

@@ -5,14 +5,18 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli_error.hpp"
 #include "commands.hpp"
+#include "html_report.hpp"
+#include "interrupt.hpp"
 #include "linespec/conformance/console_reporter.hpp"
 #include "linespec/harness/replay.hpp"
 #include "linespec/protocol/profile_file.hpp"
+#include "script_document.hpp"
 #include "script_report.hpp"
 
 namespace linespec::tools {
@@ -24,6 +28,7 @@ struct ReplayArguments {
   std::string profile = "seed";
   int timeout_ms = 2000;
   bool transcripts = false;
+  std::string html;
 };
 
 constexpr const char* kReplayFooter = R"(TARGET is tcp:HOST:PORT, tcp://HOST:PORT (IPv6 as tcp:[::1]:PORT), unix:PATH,
@@ -41,7 +46,9 @@ Exit status:
   1  an input failed
   2  bad usage: unknown flag, malformed target, unknown profile, a missing
      path, an empty folder or a malformed script
-  3  the target could not be reached)";
+  3  the target could not be reached
+  130  interrupted (Ctrl-C or SIGTERM) between inputs; a second Ctrl-C exits
+     at once)";
 
 int replay(const ReplayArguments& args) {
   auto target = harness::parse_target(args.target);
@@ -57,15 +64,47 @@ int replay(const ReplayArguments& args) {
   }
   harness::SessionOptions options;
   options.inactivity_timeout = std::chrono::milliseconds(args.timeout_ms);
+  // The --html page: every input a case, written whatever happens from here on but bad usage.
+  HtmlRunInfo html_run{"replay"};
+  std::optional<HtmlReportFile> html_file;
+  if (!args.html.empty()) {
+    auto opened = HtmlReportFile::open(args.html);
+    if (!opened) return report_error(opened.error());
+    html_file.emplace(std::move(*opened));
+  }
+  ScriptDocument html_document(target->to_string(), *raw_profile, args.profile);
+  auto finish = [&](int exit_code) {
+    auto elapsed = std::chrono::steady_clock::now() - html_run.started_steady;
+    return finish_html_report(html_file, exit_code,
+                              html_document.finish(std::chrono::duration_cast<std::chrono::microseconds>(elapsed)),
+                              html_run);
+  };
+  auto fail = [&](const Error& error) {
+    html_run.error = error.message;
+    return finish(report_error(error));
+  };
 
   fmt::print("linespec {}: replaying {} {} against {}\n", LINESPEC_VERSION, inputs.size(),
              inputs.size() == 1 ? "input" : "inputs", target->to_string());
   conformance::RunSummary summary;
+  summary.total = inputs.size();
+  InterruptScope interrupt;
   for (const auto& input : inputs) {
+    if (interrupt.requested()) break;
+    ++summary.ran;
+    auto script_start = std::chrono::steady_clock::now();
     auto result = harness::run_script(input.script, *target, options);
-    if (!result) return report_error(Error{result.error().kind, input.source + ": " + result.error().message});
+    if (!result) return fail(Error{result.error().kind, input.source + ": " + result.error().message});
     const std::string what =
         input.raw ? input.source + "  (raw bytes, profile " + input.script.profile.name + ")" : input.source;
+    if (html_file) {
+      ScriptCase entry{input.source, "replay", input.raw ? what : "script " + input.source,
+                       "linespec replay " + shell_word(target->to_string()) + " " + shell_word(input.source) +
+                           (input.raw ? " --profile " + shell_word(args.profile) : ""),
+                       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                             script_start)};
+      html_document.add(entry, input.script, *result);
+    }
     if (result->passed()) {
       ++summary.passed;
       fmt::print("{} {}\n", conformance::verdict_mark(conformance::Verdict::kPass), what);
@@ -75,12 +114,15 @@ int replay(const ReplayArguments& args) {
     fmt::print("{} {}\n", conformance::verdict_mark(conformance::Verdict::kFail), what);
     if (auto message = unreachable_message(*result)) {
       std::fflush(stdout);
-      return report_error(Error{ErrorKind::kUnreachable, *message});
+      return fail(Error{ErrorKind::kUnreachable, *message});
     }
     print_failures(*result, args.transcripts);
   }
+  summary.interrupted = summary.ran < summary.total;
+  if (summary.interrupted) fmt::print("{}\n", conformance::interrupted_line(summary));
   fmt::print("{}\n", conformance::summary_line(summary));
-  return summary.failed == 0 ? kExitOk : kExitFailure;
+  if (summary.interrupted) return finish(kExitInterrupted);
+  return finish(summary.failed == 0 ? kExitOk : kExitFailure);
 }
 
 }  // namespace
@@ -97,6 +139,9 @@ void add_replay_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1, 600000))
       ->capture_default_str();
   replay_app->add_flag("--transcript", args->transcripts, "Print the transcript of each failing connection");
+  replay_app->add_option("--html", args->html,
+                         "Also write an HTML report to FILE: one self-contained page, each input a case with its "
+                         "verdict, failures, transcripts as a timeline and replay command");
   replay_app->footer(kReplayFooter);
   replay_app->callback([args, &exit_code] { exit_code = replay(*args); });
 }

@@ -15,6 +15,8 @@
 #include "bundled_server.hpp"
 #include "cli_error.hpp"
 #include "commands.hpp"
+#include "html_report.hpp"
+#include "interrupt.hpp"
 #include "json_reporter.hpp"
 #include "linespec/conformance/case.hpp"
 #include "linespec/conformance/console_reporter.hpp"
@@ -25,6 +27,8 @@
 #include "linespec/harness/target.hpp"
 #include "linespec/protocol/profile_file.hpp"
 #include "report_fanout.hpp"
+#include "script_document.hpp"
+#include "terminal_options.hpp"
 
 namespace linespec::tools {
 namespace {
@@ -40,7 +44,9 @@ struct RunArguments {
   bool dry_run = false;
   std::string junit;
   std::string json;
+  std::string html;
   std::string expect;
+  TerminalOptions terminal;  // -q, -v, --color
 };
 
 constexpr std::string_view kAuto = "auto";
@@ -67,7 +73,13 @@ Exit status:
      --strict a SHOULD case warned
   2  bad usage or configuration: unknown flag, malformed target, unknown
      profile, unknown case, unreadable --expect file, unwritable report file
-  3  the target could not be reached or started)";
+  3  the target could not be reached or started
+  130  interrupted (Ctrl-C or SIGTERM): no new case started, the reports hold
+     the cases that ran; a second Ctrl-C exits at once
+
+Output: on a terminal a progress line (cases done/total, failures, elapsed) is
+redrawn under the results and the verdicts are coloured, unless NO_COLOR is set
+or --color never; otherwise the output is plain text, one line per case.)";
 
 // A report file, opened before anything runs so that a bad path is a usage error.
 Result<std::unique_ptr<std::ofstream>> open_report(const std::string& path, std::string_view flag) {
@@ -121,6 +133,9 @@ int run(const RunArguments& args) {
     config.target_text = args.target;
   }
   if (args.dry_run) return dry_run(args, *cases, profile ? &*profile : nullptr);
+  // From here on Ctrl-C stops the run and still writes the reports.
+  InterruptScope interrupt;
+  options.stop = interrupt.flag();
 
   std::unique_ptr<std::ofstream> junit_file;
   std::unique_ptr<std::ofstream> json_file;
@@ -134,18 +149,37 @@ int run(const RunArguments& args) {
     if (!opened) return report_error(opened.error());
     json_file = std::move(*opened);
   }
+  // The --html page is written whatever happens from here on but bad usage.
+  HtmlRunInfo html_run{"run"};
+  std::optional<HtmlReportFile> html_file;
+  JsonReporter html_document;
+  if (!args.html.empty()) {
+    auto opened = HtmlReportFile::open(args.html);
+    if (!opened) return report_error(opened.error());
+    html_file.emplace(std::move(*opened));
+  }
+  auto finish = [&](int exit_code, const Error* error = nullptr) {
+    if (error != nullptr) html_run.error = error->message;
+    const bool started = html_document.document().contains("summary");
+    return finish_html_report(html_file, exit_code,
+                              started ? html_document.document()
+                                      : unstarted_document(config.target.to_string(),
+                                                           profile ? profile->name : args.profile, args.profile),
+                              html_run);
+  };
+  auto fail = [&](const Error& error) { return finish(report_error(error), &error); };
 
   std::optional<harness::SpawnedServer> server;
   if (!args.spawn.empty()) {
     // The user's command, as typed, on a free port or a fresh socket path; stopped after.
     auto started = harness::spawn_server_with_placeholder(args.spawn);
-    if (!started) return report_error(started.error());
+    if (!started) return fail(started.error());
     server.emplace(std::move(*started));
     config.target = harness::Target::from_address(server->address());
     config.spawn_command = args.spawn;
   } else if (args.target.empty()) {
     auto started = start_bundled_server(probe_first ? "seed" : args.profile);
-    if (!started) return report_error(started.error());
+    if (!started) return fail(started.error());
     server.emplace(std::move(*started));
     config.target = harness::Target::from_address(server->address());
   }
@@ -155,19 +189,20 @@ int run(const RunArguments& args) {
     conformance::ProbeOptions probe_options;
     probe_options.timeout = config.timeout;
     auto report = conformance::probe_target(config.target, probe_options);
-    if (!report) return report_error(report.error());
+    if (!report) return fail(report.error());
     fmt::print("{}\n", conformance::to_profile_text(*report));
     profile = report->profile;
   }
   config.profile = *profile;
 
-  conformance::ConsoleReporter console(std::cout);
+  conformance::ConsoleReporter console(std::cout, args.terminal.style());
   ReportFanout reports;
   reports.add(console);
   std::optional<conformance::JUnitReporter> junit;
   std::optional<JsonReporter> json;
   if (junit_file) reports.add(junit.emplace(*junit_file));
   if (json_file) reports.add(json.emplace(*json_file));
+  if (html_file) reports.add(html_document);
   std::cout.flush();
   auto summary = conformance::run_suite(*cases, config, options, reports);
   std::cout.flush();
@@ -178,8 +213,9 @@ int run(const RunArguments& args) {
       fmt::print(stderr, "linespec: note: the bundled server ended with {}\n", status.to_string());
     }
   }
-  if (!summary) return report_error(summary.error());
-  return summary->ok() ? kExitOk : kExitFailure;
+  if (!summary) return fail(summary.error());
+  if (summary->interrupted) return finish(kExitInterrupted);
+  return finish(summary->ok() ? kExitOk : kExitFailure);
 }
 
 }  // namespace
@@ -205,9 +241,13 @@ void add_run_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   run_app->add_option("--junit", args->junit, "Also write a JUnit XML report to FILE");
   run_app->add_option("--json", args->json, "Also write a JSON report (transcripts, replay scripts) to FILE");
+  run_app->add_option("--html", args->html,
+                      "Also write an HTML report to FILE: one self-contained page (summary, filters, each "
+                      "case's transcript as a timeline, replay commands); written unless the usage is bad");
   run_app->add_option("--expect", args->expect, "Known failures: a file of case ids (XFAIL, XPASS)");
   run_app->add_flag("--strict", args->strict, "A SHOULD case that warns fails the run");
   run_app->add_flag("--dry-run", args->dry_run, "List the selected cases with their requirements; send nothing");
+  args->terminal.add_to(*run_app);
   run_app->footer(kRunFooter);
   run_app->callback([args, &exit_code] { exit_code = run(*args); });
 }

@@ -14,12 +14,17 @@
 
 #include "cli_error.hpp"
 #include "commands.hpp"
+#include "html_report.hpp"
+#include "interrupt.hpp"
+#include "json_reporter.hpp"
 #include "linespec/conformance/client/command.hpp"
 #include "linespec/conformance/client/runner.hpp"
 #include "linespec/conformance/expected_failures.hpp"
 #include "linespec/conformance/junit_reporter.hpp"
 #include "linespec/protocol/profile_file.hpp"
 #include "report_fanout.hpp"
+#include "script_document.hpp"
+#include "terminal_options.hpp"
 
 namespace linespec::tools {
 namespace {
@@ -34,7 +39,10 @@ struct TestClientArguments {
   bool strict = false;
   std::string expect;
   std::string junit;
+  std::string json;
+  std::string html;
   bool dry_run = false;
+  TerminalOptions terminal;  // -q, -v, --color
 };
 
 constexpr const char* kTestClientFooter = R"(CMD is a shell command line, run with /bin/sh -c once per case, exactly
@@ -55,7 +63,9 @@ Exit status:
   1  a case failed, or a case listed in --expect passed (XPASS)
   2  bad usage: unknown flag, no placeholder, unknown profile or case,
      unreadable --expect file, unwritable --junit file
-  3  the client command could not be run at all)";
+  3  the client command could not be run at all
+  130  interrupted (Ctrl-C or SIGTERM): no new case started, the reports hold
+     the cases that ran; a second Ctrl-C exits at once)";
 
 // The client cases as a plain Registry, for the --expect parser that checks ids.
 conformance::Registry case_list(const conformance::ClientRegistry& registry) {
@@ -103,16 +113,47 @@ int test_client(const TestClientArguments& args) {
     junit_file.emplace(args.junit, std::ios::binary | std::ios::trunc);
     if (!*junit_file) return report_error(usage_error("cannot write the --junit report '" + args.junit + "'"));
   }
+  std::optional<std::ofstream> json_file;
+  if (!args.json.empty()) {
+    json_file.emplace(args.json, std::ios::binary | std::ios::trunc);
+    if (!*json_file) return report_error(usage_error("cannot write the --json report '" + args.json + "'"));
+  }
+  // The --html page is written whatever happens from here on.
+  HtmlRunInfo html_run{"test-client"};
+  std::optional<HtmlReportFile> html_file;
+  JsonReporter html_document;
+  if (!args.html.empty()) {
+    auto opened = HtmlReportFile::open(args.html);
+    if (!opened) return report_error(opened.error());
+    html_file.emplace(std::move(*opened));
+  }
+  auto finish = [&](int exit_code) {
+    const bool started = html_document.document().contains("summary");
+    return finish_html_report(html_file, exit_code,
+                              started ? html_document.document()
+                                      : unstarted_document("exec:" + args.command, profile->name, args.profile),
+                              html_run);
+  };
+  // From here on Ctrl-C stops the run and still writes the reports.
+  InterruptScope interrupt;
+  options.stop = interrupt.flag();
 
-  conformance::ClientConsoleReporter console(std::cout, config);
+  conformance::ClientConsoleReporter console(std::cout, config, args.terminal.style());
   ReportFanout reports;
   reports.add(console);
   std::optional<conformance::JUnitReporter> junit;
   if (junit_file) reports.add(junit.emplace(*junit_file));
+  std::optional<JsonReporter> json;
+  if (json_file) reports.add(json.emplace(*json_file));
+  if (html_file) reports.add(html_document);
   auto summary = conformance::run_client_suite(*cases, config, options, reports);
   std::cout.flush();
-  if (!summary) return report_error(summary.error());
-  return summary->ok() ? kExitOk : kExitFailure;
+  if (!summary) {
+    html_run.error = summary.error().message;
+    return finish(report_error(summary.error()));
+  }
+  if (summary->interrupted) return finish(kExitInterrupted);
+  return finish(summary->ok() ? kExitOk : kExitFailure);
 }
 
 }  // namespace
@@ -135,6 +176,11 @@ void add_test_client_command(CLI::App& app, int& exit_code) {
   sub->add_flag("--strict", args->strict, "A violated SHOULD (WARN) fails the run too");
   sub->add_option("--expect", args->expect, "Known failures: a file of case ids (XFAIL, XPASS)");
   sub->add_option("--junit", args->junit, "Also write a JUnit XML report to FILE");
+  sub->add_option("--json", args->json, "Also write a JSON report (docs/report-schema.json) to FILE");
+  sub->add_option("--html", args->html,
+                  "Also write an HTML report to FILE: one self-contained page (summary, filters, each case's "
+                  "transcript as a timeline, replay commands); written unless the usage is bad");
+  args->terminal.add_to(*sub);
   sub->add_flag("--dry-run", args->dry_run, "List the selected cases with their requirement ids; run nothing");
   sub->footer(kTestClientFooter);
   sub->callback([args, &exit_code] { exit_code = test_client(*args); });

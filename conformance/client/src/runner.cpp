@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <exception>
 #include <mutex>
+#include <sstream>
 #include <thread>
 #include <utility>
 
@@ -12,6 +13,10 @@ namespace linespec::conformance {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// How often the reporting thread looks at RunOptions::stop (set by a signal handler,
+// which cannot notify a condition variable).
+constexpr std::chrono::milliseconds kStopPoll{50};
 
 std::chrono::microseconds since(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
@@ -46,10 +51,16 @@ class ResultSlots {
     ready_.notify_all();
   }
 
-  CaseResult take(std::size_t index) {
+  // Waits for the result of case `index`; nothing if `abandoned()` says first that
+  // it will never come (checked every kStopPoll).
+  template <typename Abandoned>
+  std::optional<CaseResult> take(std::size_t index, Abandoned abandoned) {
     std::unique_lock<std::mutex> lock(mutex_);
-    ready_.wait(lock, [&] { return slots_[index].has_value(); });
-    CaseResult result = std::move(*slots_[index]);
+    while (!slots_[index].has_value()) {
+      if (abandoned()) return std::nullopt;
+      ready_.wait_for(lock, kStopPoll);
+    }
+    std::optional<CaseResult> result = std::move(slots_[index]);
     slots_[index].reset();
     return result;
   }
@@ -117,46 +128,57 @@ Result<RunSummary> run_client_suite(const std::vector<const ClientCase*>& cases,
   RunStart run_start{reported, infos, jobs, {}, options.strict};
   RunSummary summary;
   summary.strict = options.strict;
+  summary.total = cases.size();
 
   // The first case alone: it shows whether the command can run at all.
   std::optional<Error> unrunnable;
-  if (!cases.empty()) {
+  if (!cases.empty() && !options.stop_requested()) {
     CaseResult first = run_client_case(*cases[0], config, options, unrunnable);
     if (unrunnable) return *unrunnable;
     sink.on_start(run_start);
     summary.count(first.verdict);
+    ++summary.ran;
     sink.on_result(first);
   } else {
     sink.on_start(run_start);
   }
 
   ResultSlots slots(cases.size());
+  // Case indexes handed out so far; after a stop none is handed out any more.
   std::atomic<std::size_t> next{1};
   std::vector<std::thread> workers;
   for (std::size_t w = 0; w < jobs && cases.size() > 1; ++w) {
     workers.emplace_back([&] {
-      for (std::size_t i = next++; i < cases.size(); i = next++) {
+      while (!options.stop_requested()) {
+        std::size_t i = next++;
+        if (i >= cases.size()) break;
         std::optional<Error> ignored;  // a later case reports it as its FAIL
         slots.put(i, run_client_case(*cases[i], config, options, ignored));
       }
     });
   }
-  for (std::size_t i = 1; i < cases.size(); ++i) {
-    CaseResult result = slots.take(i);
-    summary.count(result.verdict);
-    sink.on_result(result);
+  for (std::size_t i = 1; i < cases.size() && summary.ran == i; ++i) {
+    // After a stop, the first case that never started ends the report.
+    auto result = slots.take(i, [&] { return options.stop_requested() && next.load() <= i; });
+    if (!result) break;
+    summary.count(result->verdict);
+    ++summary.ran;
+    sink.on_result(*result);
   }
   for (std::thread& worker : workers) worker.join();
+  summary.interrupted = summary.ran < summary.total;
   summary.elapsed = since(start);
   sink.on_finish(summary);
   return summary;
 }
 
 void ClientConsoleReporter::on_start(const RunStart& start) {
-  out_ << "linespec " << linespec_version() << ", client spec " << kClientSpecVersion << ": " << start.cases.size()
-       << " cases against the client '" << config_.command.text << "' (" << to_string(config_.command.transport)
-       << "), profile " << config_.profile.name << ", timeout " << config_.timeout.count() << " ms, " << start.jobs
-       << (start.jobs == 1 ? " job" : " jobs") << "\n";
+  std::ostringstream header;
+  header << "linespec " << linespec_version() << ", client spec " << kClientSpecVersion << ": " << start.cases.size()
+         << " cases against the client '" << config_.command.text << "' (" << to_string(config_.command.transport)
+         << "), profile " << config_.profile.name << ", timeout " << config_.timeout.count() << " ms, " << start.jobs
+         << (start.jobs == 1 ? " job" : " jobs");
+  begin(start, header.str());
 }
 
 }  // namespace linespec::conformance

@@ -4,6 +4,7 @@
 // calling thread calls the sink. The runner never prints.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <set>
@@ -38,9 +39,15 @@ struct RunSummary {
   std::size_t xpassed = 0;   // XPASS: passed, though listed as a known failure
   bool strict = false;       // WARN fails the run too
   std::chrono::microseconds elapsed{0};
+  // Set when RunOptions::stop ended the run early: the counts are those of the
+  // `ran` cases that finished, out of `total` selected.
+  bool interrupted = false;
+  std::size_t ran = 0;
+  std::size_t total = 0;
 
   void count(Verdict verdict);
   // True when `linespec run` exits 0: no FAIL and no XPASS (and no WARN if strict).
+  // An interrupted run is judged by main() (exit 130), not here.
   bool ok() const { return failed == 0 && xpassed == 0 && (!strict || warned == 0); }
 };
 
@@ -56,6 +63,13 @@ struct RunOptions {
   bool strict = false;  // a violated SHOULD fails the run
   // Case ids of known failures (--expect): a failure becomes XFAIL, a pass XPASS.
   std::set<std::string> expected_failures;
+  // Cancellation, owned by the caller (main() sets it from a signal handler): once
+  // true, no new case starts, the cases already running finish (each bounded by its
+  // timeout), the sink gets their results and on_finish() with `interrupted` set.
+  // Read with relaxed loads from any thread; null means the run cannot be stopped.
+  const std::atomic<bool>* stop = nullptr;
+
+  bool stop_requested() const { return stop != nullptr && stop->load(std::memory_order_relaxed); }
 };
 
 // Connections one ordinary case holds open at most; with a known capacity, jobs

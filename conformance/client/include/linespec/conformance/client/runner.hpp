@@ -45,12 +45,11 @@ Result<RunSummary> run_client_suite(const std::vector<const ClientCase*>& cases,
 // naming the client spec, the command and its transport, the profile, T and the jobs.
 class ClientConsoleReporter : public ConsoleReporter {
  public:
-  ClientConsoleReporter(std::ostream& out, const ClientSuiteConfig& config)
-      : ConsoleReporter(out), out_(out), config_(config) {}
+  ClientConsoleReporter(std::ostream& out, const ClientSuiteConfig& config, ConsoleStyle style = {})
+      : ConsoleReporter(out, style), config_(config) {}
   void on_start(const RunStart& start) override;
 
  private:
-  std::ostream& out_;
   const ClientSuiteConfig& config_;
 };
 
