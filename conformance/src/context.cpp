@@ -2,32 +2,11 @@
 
 #include <utility>
 
+#include "linespec/protocol/escape.hpp"
 #include "service.hpp"
 
 namespace linespec::conformance {
 namespace {
-
-bool needs_no_quotes(std::string_view word) {
-  if (word.empty()) return false;
-  for (char c : word) {
-    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    if (!plain && std::string_view("_./:@%+=,-").find(c) == std::string_view::npos) return false;
-  }
-  return true;
-}
-
-std::string shell_quote(std::string_view word) {
-  if (needs_no_quotes(word)) return std::string(word);
-  std::string quoted = "'";
-  for (char c : word) {
-    if (c == '\'') {
-      quoted += "'\\''";
-    } else {
-      quoted += c;
-    }
-  }
-  return quoted + "'";
-}
 
 harness::SessionOptions options_for(const SuiteConfig& config, std::size_t max_received = kDefaultMaxReceived) {
   harness::SessionOptions options;
@@ -42,11 +21,11 @@ std::string_view linespec_version() { return LINESPEC_VERSION; }
 
 std::string replay_command(const SuiteConfig& config, std::string_view case_id) {
   std::string command = "linespec run";
-  if (!config.target_text.empty()) command += " " + shell_quote(config.target_text);
-  if (!config.spawn_command.empty()) command += " --spawn " + shell_quote(config.spawn_command);
-  command += " --profile " + shell_quote(config.profile_source);
+  if (!config.target_text.empty()) command += " " + shell_word(config.target_text);
+  if (!config.spawn_command.empty()) command += " --spawn " + shell_word(config.spawn_command);
+  command += " --profile " + shell_word(config.profile_source);
   if (config.timeout != kDefaultTimeout) command += " --timeout " + std::to_string(config.timeout.count());
-  command += " --case " + shell_quote(case_id);
+  command += " --case " + shell_word(case_id);
   return command;
 }
 

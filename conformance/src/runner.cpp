@@ -8,6 +8,7 @@
 #include <thread>
 #include <utility>
 
+#include "linespec/conformance/result_slots.hpp"
 #include "linespec/harness/session.hpp"
 #include "linespec/harness/transport.hpp"
 
@@ -15,10 +16,6 @@ namespace linespec::conformance {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// How often waiting threads look at RunOptions::stop: a signal handler sets it and
-// cannot notify a condition variable.
-constexpr std::chrono::milliseconds kStopPoll{50};
 
 std::chrono::microseconds since(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
@@ -135,39 +132,6 @@ class CaseQueue {
   std::size_t next_ = 0;
   std::size_t in_flight_ = 0;
   bool exclusive_running_ = false;
-};
-
-// Results as workers finish them, taken by the reporting thread in case order.
-class ResultSlots {
- public:
-  explicit ResultSlots(std::size_t count) : slots_(count) {}
-
-  void put(std::size_t index, CaseResult result) {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      slots_[index] = std::move(result);
-    }
-    ready_.notify_all();
-  }
-
-  // Waits for the result of case `index`; nothing if `abandoned()` says first that
-  // it will never come (checked every kStopPoll).
-  template <typename Abandoned>
-  std::optional<CaseResult> take(std::size_t index, Abandoned abandoned) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    while (!slots_[index].has_value()) {
-      if (abandoned()) return std::nullopt;
-      ready_.wait_for(lock, kStopPoll);
-    }
-    std::optional<CaseResult> result = std::move(slots_[index]);
-    slots_[index].reset();
-    return result;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::vector<std::optional<CaseResult>> slots_;
 };
 
 }  // namespace

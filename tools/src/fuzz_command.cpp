@@ -21,6 +21,7 @@
 #include "interrupt.hpp"
 #include "linespec/conformance/console_reporter.hpp"
 #include "linespec/live_fuzz/fuzzer.hpp"
+#include "linespec/protocol/escape.hpp"
 #include "linespec/protocol/profile_file.hpp"
 #include "script_document.hpp"
 #include "script_report.hpp"

@@ -15,6 +15,7 @@
 #include "interrupt.hpp"
 #include "linespec/conformance/console_reporter.hpp"
 #include "linespec/harness/replay.hpp"
+#include "linespec/protocol/escape.hpp"
 #include "linespec/protocol/profile_file.hpp"
 #include "script_document.hpp"
 #include "script_report.hpp"

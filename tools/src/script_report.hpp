@@ -1,6 +1,6 @@
 // How `linespec replay` and `linespec fuzz` show a script run: for each failing
 // connection its failures, then what was sent (chunk by chunk), what the model
-// expected and what was received; and the shell form of a replay command.
+// expected and what was received.
 // main() thread only.
 #pragma once
 
@@ -18,8 +18,5 @@ void print_failures(const harness::ScriptResult& result, bool transcripts);
 
 // The message of a connection that could not reach the target, if any did.
 std::optional<std::string> unreachable_message(const harness::ScriptResult& result);
-
-// `word` quoted for a POSIX shell when it needs it: exec:'cat -u' stays readable.
-std::string shell_word(std::string_view word);
 
 }  // namespace linespec::tools

@@ -9,76 +9,26 @@
 #include <thread>
 #include <utility>
 
+#include "linespec/conformance/result_slots.hpp"
+#include "linespec/protocol/escape.hpp"
+
 namespace linespec::conformance {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// How often the reporting thread looks at RunOptions::stop (set by a signal handler,
-// which cannot notify a condition variable).
-constexpr std::chrono::milliseconds kStopPoll{50};
-
 std::chrono::microseconds since(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
 }
 
-bool needs_no_quotes(std::string_view word) {
-  if (word.empty()) return false;
-  for (char c : word) {
-    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    if (!plain && std::string_view("_./:@%+=,-").find(c) == std::string_view::npos) return false;
-  }
-  return true;
-}
-
-std::string shell_quote(std::string_view word) {
-  if (needs_no_quotes(word)) return std::string(word);
-  std::string quoted = "'";
-  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
-// Results as workers finish them, taken by the reporting thread in case order.
-class ResultSlots {
- public:
-  explicit ResultSlots(std::size_t count) : slots_(count) {}
-
-  void put(std::size_t index, CaseResult result) {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      slots_[index] = std::move(result);
-    }
-    ready_.notify_all();
-  }
-
-  // Waits for the result of case `index`; nothing if `abandoned()` says first that
-  // it will never come (checked every kStopPoll).
-  template <typename Abandoned>
-  std::optional<CaseResult> take(std::size_t index, Abandoned abandoned) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    while (!slots_[index].has_value()) {
-      if (abandoned()) return std::nullopt;
-      ready_.wait_for(lock, kStopPoll);
-    }
-    std::optional<CaseResult> result = std::move(slots_[index]);
-    slots_[index].reset();
-    return result;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::vector<std::optional<CaseResult>> slots_;
-};
-
 }  // namespace
 
 std::string client_replay_command(const ClientSuiteConfig& config, std::string_view case_id) {
-  std::string command = "linespec test-client " + shell_quote(config.command.text);
+  std::string command = "linespec test-client " + shell_word(config.command.text);
   if (config.command.transport == ClientTransport::kStdio) command += " --stdio";
-  command += " --profile " + shell_quote(config.profile_source);
+  command += " --profile " + shell_word(config.profile_source);
   if (config.timeout != kDefaultClientTimeout) command += " --timeout " + std::to_string(config.timeout.count());
-  command += " --case " + shell_quote(case_id);
+  command += " --case " + shell_word(case_id);
   return command;
 }
 
