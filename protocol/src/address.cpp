@@ -19,6 +19,19 @@ Result<std::uint16_t> parse_port(std::string_view text, std::string_view whole) 
   return static_cast<std::uint16_t>(value);
 }
 
+// Host names and IPv4 literals: letters, digits, '.', '-', '_'; inside brackets an
+// IPv6 literal adds ':' and a zone after '%'. Anything else (a '/', a space, a
+// control or non-ASCII byte) cannot name a host, and would not print back as
+// the same address.
+bool is_host(std::string_view host, bool bracketed) {
+  for (char c : host) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+              c == '-' || c == '_' || (bracketed && (c == ':' || c == '%'));
+    if (!ok) return false;
+  }
+  return true;
+}
+
 Result<Address> parse_tcp(std::string_view rest, std::string_view whole) {
   Address a;
   a.kind = Address::Kind::kTcp;
@@ -43,6 +56,10 @@ Result<Address> parse_tcp(std::string_view rest, std::string_view whole) {
     port = rest.substr(colon + 1);
   }
   if (a.host.empty()) return usage_error("bad address '" + std::string(whole) + "': empty host");
+  if (!is_host(a.host, rest.front() == '[')) {
+    return usage_error("bad address '" + std::string(whole) + "': host '" + a.host +
+                       "' is not a host name or IP address");
+  }
   auto p = parse_port(port, whole);
   if (!p) return p.error();
   a.port = *p;
@@ -81,7 +98,8 @@ Result<Address> parse_address(std::string_view text) {
 }
 
 std::string Address::to_string() const {
-  if (kind == Kind::kUnix) return "unix:" + path;
+  // A path that starts with "//" keeps the "//" that parse_address() strips.
+  if (kind == Kind::kUnix) return (path.compare(0, 2, "//") == 0 ? "unix://" : "unix:") + path;
   std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
   return "tcp:" + h + ":" + std::to_string(port);
 }

@@ -32,6 +32,11 @@ TEST(Address, UnixPath) {
   EXPECT_EQ(a->path, "/tmp/x.sock");
   EXPECT_EQ(parse_address("unix:///tmp/x.sock")->path, "/tmp/x.sock");
   EXPECT_EQ(a->to_string(), "unix:/tmp/x.sock");
+  // A path that itself starts with "//" prints with the "//" that parsing strips.
+  auto b = parse_address("unix:////x");
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->path, "//x");
+  EXPECT_EQ(b->to_string(), "unix:////x");
 }
 
 TEST(Address, ErrorsNameTheInput) {
@@ -49,6 +54,9 @@ TEST(Address, ErrorsNameTheInput) {
            Bad{"tcp:::1:80", "bad address 'tcp:::1:80': put an IPv6 host in brackets, as tcp:[::1]:PORT"},
            Bad{"tcp:[::1]80", "bad address 'tcp:[::1]80': want tcp:[IPV6]:PORT"},
            Bad{"unix:", "bad address 'unix:': empty unix path"},
+           Bad{"tcp:///x:1", "bad address 'tcp:///x:1': host '/x' is not a host name or IP address"},
+           Bad{"tcp:a b:1", "bad address 'tcp:a b:1': host 'a b' is not a host name or IP address"},
+           Bad{"tcp:[::1/8]:1", "bad address 'tcp:[::1/8]:1': host '::1/8' is not a host name or IP address"},
        }) {
     auto a = parse_address(text);
     ASSERT_FALSE(a) << text;
@@ -58,9 +66,12 @@ TEST(Address, ErrorsNameTheInput) {
 }
 
 TEST(Address, ErrorsStayOnOneLine) {
-  auto a = parse_address("tcp:h\n:x\r");
+  auto a = parse_address("tcp:h:x\r");
   ASSERT_FALSE(a);
-  EXPECT_EQ(a.error().message, "bad port 'x\\r' in address 'tcp:h\\n:x\\r' (want 0-65535)");
+  EXPECT_EQ(a.error().message, "bad port 'x\\r' in address 'tcp:h:x\\r' (want 0-65535)");
+  auto b = parse_address("tcp:h\n:1");
+  ASSERT_FALSE(b);
+  EXPECT_EQ(b.error().message, "bad address 'tcp:h\\n:1': host 'h\\n' is not a host name or IP address");
 }
 
 }  // namespace
