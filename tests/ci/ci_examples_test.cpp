@@ -44,7 +44,7 @@ void expect_valid_json(const std::string& path) {
 
 TEST(GithubActionsExample, ItsRunStepsCheckTheExampleServerAndWriteTheReports) {
   TempDir dir;
-  std::filesystem::copy(kSourceDir + "/docs/ci/example-server", dir / "example-server",
+  std::filesystem::copy(kSourceDir + "/docs/ci/example-server", dir.file("example-server"),
                         std::filesystem::copy_options::recursive);
   ShellRun run = run_shell(kPath + " /usr/bin/python3 " + kSourceDir + "/tests/ci/run_workflow.py " + kSourceDir +
                            "/docs/ci/github-actions.yml " + dir.path() + " 'Install linespec'");
@@ -52,8 +52,8 @@ TEST(GithubActionsExample, ItsRunStepsCheckTheExampleServerAndWriteTheReports) {
   ASSERT_EQ(run.exit_code, 0) << run.output << run.error;
   EXPECT_NE(run.output.find("run: Check the server with linespec"), std::string::npos) << run.output;
   EXPECT_NE(run.output.find(" passed, 0 failed"), std::string::npos) << run.output;
-  expect_junit(dir / "linespec.xml", 0);
-  expect_valid_json(dir / "linespec.json");
+  expect_junit(dir.file("linespec.xml"), 0);
+  expect_valid_json(dir.file("linespec.json"));
 }
 
 TEST(AnyCiExample, PassesTheReferenceServerWithAJUnitReport) {
@@ -62,8 +62,8 @@ TEST(AnyCiExample, PassesTheReferenceServerWithAJUnitReport) {
                            "/linespec-server --listen tcp:127.0.0.1:0' sh " + kSourceDir + "/docs/ci/any-ci.sh");
   EXPECT_EQ(run.exit_code, 0) << run.output << run.error;
   EXPECT_NE(run.output.find("any-ci.sh: linespec exited with 0"), std::string::npos) << run.output;
-  expect_junit(dir / "linespec.xml", 0);
-  expect_valid_json(dir / "linespec.json");
+  expect_junit(dir.file("linespec.xml"), 0);
+  expect_valid_json(dir.file("linespec.json"));
 }
 
 TEST(AnyCiExample, ABrokenServerFailsTheBuildAndStillLeavesTheReport) {
@@ -71,14 +71,14 @@ TEST(AnyCiExample, ABrokenServerFailsTheBuildAndStillLeavesTheReport) {
   ShellRun run = run_shell(kPath + " REPORT_DIR=" + dir.path() + " SERVER_CMD='" + kFixtureDir +
                            "/fixture-first-record-only' sh " + kSourceDir + "/docs/ci/any-ci.sh");
   EXPECT_EQ(run.exit_code, 1) << run.output << run.error;
-  expect_junit(dir / "linespec.xml", -1);
+  expect_junit(dir.file("linespec.xml"), -1);
 }
 
 TEST(AnyCiExample, ByDefaultChecksTheExampleServer) {
   TempDir dir;
   ShellRun run = run_shell(kPath + " REPORT_DIR=" + dir.path() + " sh " + kSourceDir + "/docs/ci/any-ci.sh");
   EXPECT_EQ(run.exit_code, 0) << run.output << run.error;
-  expect_junit(dir / "linespec.xml", 0);
+  expect_junit(dir.file("linespec.xml"), 0);
 }
 
 TEST(AnyCiExample, AServerThatDoesNotStartIsReportedAsUnreachable) {

@@ -3,13 +3,13 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <chrono>
 #include <filesystem>
 #include <string>
 
 #include "linespec/harness/process.hpp"
+#include "linespec_test/temp_dir.hpp"
 
 namespace linespec::ci::testing {
 
@@ -55,26 +55,6 @@ inline ShellRun run_shell(const std::string& line, std::chrono::seconds limit = 
   return run;
 }
 
-// A fresh temp dir, removed with everything in it when destroyed.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = "/tmp/linespec-ci-XXXXXX";
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using linespec::testing::TempDir;
 
 }  // namespace linespec::ci::testing

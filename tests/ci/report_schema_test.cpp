@@ -22,9 +22,9 @@ const std::string kLinespec = kBinDir + "/linespec";
 
 TEST(ReportSchema, ARunAgainstTheReferenceServerValidates) {
   TempDir dir;
-  ShellRun run = run_shell(kLinespec + " run --json " + (dir / "r.json"));
+  ShellRun run = run_shell(kLinespec + " run --json " + dir.file("r.json"));
   ASSERT_EQ(run.exit_code, 0) << run.error;
-  EXPECT_REPORT_VALID(dir / "r.json");
+  EXPECT_REPORT_VALID(dir.file("r.json"));
 }
 
 TEST(ReportSchema, AFailingRunWithEvidenceValidates) {
@@ -32,40 +32,40 @@ TEST(ReportSchema, AFailingRunWithEvidenceValidates) {
   auto server = harness::spawn_server(harness::Command::program({kFixtureDir + "/fixture-first-record-only"}));
   ASSERT_TRUE(server) << server.error().message;
   ShellRun run = run_shell(kLinespec + " run " + server->address().to_string() + " --case framing --case replies" +
-                           " --json " + (dir / "r.json"));
+                           " --json " + dir.file("r.json"));
   ASSERT_EQ(run.exit_code, 1) << run.output;
-  ShellRun evidence = run_shell("grep -c '\"received\"' " + (dir / "r.json"));
+  ShellRun evidence = run_shell("grep -c '\"received\"' " + dir.file("r.json"));
   EXPECT_NE(evidence.output, "0\n") << "the failing cases carry evidence";
-  EXPECT_REPORT_VALID(dir / "r.json");
+  EXPECT_REPORT_VALID(dir.file("r.json"));
 }
 
 TEST(ReportSchema, AStrictRunWithKnownFailuresValidates) {
   TempDir dir;
   auto server = harness::spawn_server(harness::Command::program({kFixtureDir + "/fixture-no-greeting"}));
   ASSERT_TRUE(server) << server.error().message;
-  ShellRun list = run_shell("echo greeting/1 > " + (dir / "expect"));
+  ShellRun list = run_shell("echo greeting/1 > " + dir.file("expect"));
   ASSERT_EQ(list.exit_code, 0);
   ShellRun run = run_shell(kLinespec + " run " + server->address().to_string() + " --case greeting --strict" +
-                           " --expect " + (dir / "expect") + " --json " + (dir / "r.json"));
+                           " --expect " + dir.file("expect") + " --json " + dir.file("r.json"));
   EXPECT_EQ(run.exit_code, 1) << run.output;
-  EXPECT_REPORT_VALID(dir / "r.json");
+  EXPECT_REPORT_VALID(dir.file("r.json"));
 }
 
 TEST(ReportSchema, TestClientOfTheReferenceClientValidates) {
   TempDir dir;
   std::string client = kBinDir + "/linespec-client --connect tcp:{host}:{port} one two three";
-  ShellRun run = run_shell(kLinespec + " test-client '" + client + "' --json " + (dir / "c.json"));
+  ShellRun run = run_shell(kLinespec + " test-client '" + client + "' --json " + dir.file("c.json"));
   ASSERT_EQ(run.exit_code, 0) << run.output << run.error;
-  EXPECT_REPORT_VALID(dir / "c.json");
+  EXPECT_REPORT_VALID(dir.file("c.json"));
 }
 
 TEST(ReportSchema, RejectsAReportChangedInOnePlace) {
   TempDir dir;
-  ShellRun run = run_shell(kLinespec + " run --case greeting --json " + (dir / "r.json"));
+  ShellRun run = run_shell(kLinespec + " run --case greeting --json " + dir.file("r.json"));
   ASSERT_EQ(run.exit_code, 0) << run.error;
-  EXPECT_REPORT_VALID(dir / "r.json");
+  EXPECT_REPORT_VALID(dir.file("r.json"));
   for (const char* mutation : {"bad-verdict", "missing-field", "extra-field", "bad-summary"}) {
-    ShellRun check = run_shell(kValidator + " " + kSchema + " " + (dir / "r.json") + " " + mutation);
+    ShellRun check = run_shell(kValidator + " " + kSchema + " " + dir.file("r.json") + " " + mutation);
     EXPECT_EQ(check.exit_code, 1) << mutation << " was accepted: " << check.output << check.error;
     EXPECT_NE(check.error.find("invalid at"), std::string::npos) << check.error;
   }
