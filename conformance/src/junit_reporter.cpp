@@ -97,7 +97,7 @@ void JUnitReporter::on_start(const RunStart& start) {
   strict_ = start.strict;
   properties_ = {
       {"linespec.version", std::string(linespec_version())},
-      {"spec.version", std::string(kSpecVersion)},
+      {"spec.version", std::string(start.spec_version)},
       {"profile", start.config.profile.name},
       {"profile.source", start.config.profile_source},
       {"target", start.config.target.to_string()},
@@ -149,6 +149,8 @@ void JUnitReporter::on_finish(const RunSummary& summary) {
   }
   std::size_t failures = 0;
   for (const Row& row : rows_) failures += is_failure(row.verdict, strict_) ? 1 : 0;
+  // An interrupted run (Ctrl-C) reports the cases that ran, and says so.
+  if (summary.interrupted) properties_.emplace_back("interrupted", "true");
   const std::string timestamp = utc_timestamp();
   const std::string host = host_name();
   out_ << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";

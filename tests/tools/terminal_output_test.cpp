@@ -371,6 +371,7 @@ TEST(Interrupt, CtrlCStopsTheRunWritesTheReportsOfWhatRanAndExits130) {
   std::string junit = read_file(junit_path);
   EXPECT_NE(junit.find("</testsuites>"), std::string::npos) << "the JUnit report is complete XML";
   EXPECT_EQ(count_of(junit, "<testcase "), ran) << junit.substr(0, 400);
+  EXPECT_NE(junit.find("<property name=\"interrupted\" value=\"true\"/>"), std::string::npos) << junit.substr(0, 800);
   std::remove(json_path.c_str());
   std::remove(junit_path.c_str());
   rmdir(dir.c_str());

@@ -16,7 +16,7 @@ double milliseconds(std::chrono::microseconds elapsed) { return static_cast<doub
 
 void JsonReporter::on_start(const conformance::RunStart& start) {
   report_["linespec_version"] = std::string(conformance::linespec_version());
-  report_["spec_version"] = std::string(conformance::kSpecVersion);
+  report_["spec_version"] = std::string(start.spec_version);
   report_["target"] = start.config.target.to_string();
   report_["profile"] = {{"name", start.config.profile.name},
                         {"source", start.config.profile_source},

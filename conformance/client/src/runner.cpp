@@ -75,7 +75,7 @@ Result<RunSummary> run_client_suite(const std::vector<const ClientCase*>& cases,
   for (const ClientCase* c : cases) infos.push_back(&c->info);
   const SuiteConfig reported = reported_config(config);
   std::size_t jobs = std::clamp<std::size_t>(options.jobs, 1, std::max<std::size_t>(cases.size(), 2) - 1);
-  RunStart run_start{reported, infos, jobs, {}, options.strict};
+  RunStart run_start{reported, infos, jobs, {}, options.strict, kClientSpecVersion};
   RunSummary summary;
   summary.strict = options.strict;
   summary.total = cases.size();

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "linespec/conformance/case.hpp"
@@ -83,6 +84,7 @@ struct RunStart {
   std::size_t jobs = 1;   // as run, after run_suite() lowered it
   std::string jobs_note;  // why it was lowered, empty if not
   bool strict = false;
+  std::string_view spec_version = kSpecVersion;  // of the spec the cases come from
 };
 
 class ResultSink {
