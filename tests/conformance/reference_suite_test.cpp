@@ -13,6 +13,7 @@
 #include "linespec/harness/process.hpp"
 #include "linespec/protocol/profile.hpp"
 #include "linespec/protocol/profile_file.hpp"
+#include "linespec_test/sanitized.hpp"
 #include "suite_runner.hpp"
 
 namespace linespec::conformance::testing {
@@ -75,7 +76,10 @@ TEST_P(ReferenceSuite, PassesEveryApplicableCase) {
   ASSERT_FALSE(run.error) << run.error->message;
   EXPECT_EQ(run.results.size(), core_registry().cases().size());
   for (const CaseResult& r : run.results) {
-    EXPECT_TRUE(r.verdict == Verdict::kPass || r.verdict == Verdict::kNotApplicable)
+    // A sanitized server starts several times slower, one process per connection
+    // over stdio: the one timing requirement, a SHOULD, may then warn.
+    const bool slow_greeting = linespec::testing::kSanitized && r.test_case->id == "greeting/7" && r.verdict == Verdict::kWarn;
+    EXPECT_TRUE(r.verdict == Verdict::kPass || r.verdict == Verdict::kNotApplicable || slow_greeting)
         << r.test_case->id << " is " << to_string(r.verdict);
   }
   // Most cases apply to every profile; N/A is the exception.

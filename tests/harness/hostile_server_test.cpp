@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "linespec/harness/replay.hpp"
+#include "linespec_test/sanitized.hpp"
 #include "live_servers.hpp"
 
 namespace linespec::harness::testing {
@@ -103,19 +104,7 @@ TEST(HostileServer, AServerThatNeverReadsDoesNotBlockTheHarness) {
   }
 }
 
-// Memory bounds hold for the plain build only: sanitizers keep shadow memory and
-// quarantined blocks resident.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
+using linespec::testing::kSanitized;
 
 // A field of /proc/self/status in KiB (VmRSS, VmHWM); nullopt if absent.
 std::optional<std::size_t> own_status_kib(const std::string& field) {

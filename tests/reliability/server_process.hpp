@@ -19,26 +19,13 @@
 #include <vector>
 
 #include "linespec/harness/process.hpp"
+#include "linespec_test/sanitized.hpp"
 #include "program_run.hpp"
 #include "test_sockets.hpp"
 
-// Speed and memory bounds hold for the plain build only: sanitizers slow every call
-// down and keep shadow memory and quarantined blocks resident.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define LINESPEC_RELIABILITY_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
-#define LINESPEC_RELIABILITY_SANITIZED 1
-#endif
-#endif
-
 namespace linespec::reference::testing {
 
-#if defined(LINESPEC_RELIABILITY_SANITIZED)
-inline constexpr bool kSanitized = true;
-#else
-inline constexpr bool kSanitized = false;
-#endif
+using linespec::testing::kSanitized;
 
 // CPU time (user + system, every thread) the process has used; nullopt once it is gone.
 inline std::optional<std::chrono::milliseconds> cpu_time(pid_t pid) {
