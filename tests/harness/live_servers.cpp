@@ -7,6 +7,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "linespec/protocol/escape.hpp"
 #include "linespec/protocol/profile_file.hpp"
 
 namespace linespec::harness::testing {
@@ -18,19 +19,6 @@ std::string to_string(Transport transport) {
     case Transport::kPipes: return "pipes";
   }
   return "?";
-}
-
-
-std::string shell_quote(const std::string& word) {
-  std::string out = "'";
-  for (char c : word) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
 }
 
 std::string ServerPool::profile_file(const Profile& profile) {
@@ -48,8 +36,8 @@ Target ServerPool::start(const std::string& key, const std::string& program, std
   if (auto found = targets_.find(key); found != targets_.end()) return found->second;
   Target target;
   if (transport == Transport::kPipes) {
-    std::string line = shell_quote(program) + " --stdio";
-    for (const auto& a : args) line += " " + shell_quote(a);
+    std::string line = shell_word(program) + " --stdio";
+    for (const auto& a : args) line += " " + shell_word(a);
     target = Target::exec(line);
   } else {
     std::string listen = transport == Transport::kTcp

@@ -49,9 +49,6 @@ class ServerPool {
   std::vector<std::unique_ptr<SpawnedServer>> servers_;
 };
 
-// Shell-quotes one word for an exec: command line.
-std::string shell_quote(const std::string& word);
-
 // How each chunk of a finished script reached the server: counted per chunk from the
 // transcripts' "delivered" notes.
 struct DeliveryTally {
