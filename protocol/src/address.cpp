@@ -43,6 +43,10 @@ Result<Address> parse_tcp(std::string_view rest, std::string_view whole) {
     }
     a.host = std::string(rest.substr(1, close - 1));
     port = rest.substr(close + 2);
+    // Only an IPv6 literal goes in brackets (to_string() brackets a host with ':').
+    if (a.host.find(':') == std::string::npos) {
+      return usage_error("bad address '" + std::string(whole) + "': only an IPv6 address goes in brackets");
+    }
   } else {
     auto colon = rest.rfind(':');
     if (colon == std::string_view::npos) {

@@ -57,6 +57,8 @@ TEST(Address, ErrorsNameTheInput) {
            Bad{"tcp:///x:1", "bad address 'tcp:///x:1': host '/x' is not a host name or IP address"},
            Bad{"tcp:a b:1", "bad address 'tcp:a b:1': host 'a b' is not a host name or IP address"},
            Bad{"tcp:[::1/8]:1", "bad address 'tcp:[::1/8]:1': host '::1/8' is not a host name or IP address"},
+           Bad{"tcp:[localhost]:1", "bad address 'tcp:[localhost]:1': only an IPv6 address goes in brackets"},
+           Bad{"tcp:[a%b]:1", "bad address 'tcp:[a%b]:1': only an IPv6 address goes in brackets"},
        }) {
     auto a = parse_address(text);
     ASSERT_FALSE(a) << text;
