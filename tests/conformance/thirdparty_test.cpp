@@ -11,10 +11,12 @@
 #include <regex>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "linespec/conformance/probe.hpp"
 #include "linespec/harness/process.hpp"
 #include "linespec/protocol/profile_file.hpp"
+#include "linespec_test/sanitized.hpp"
 #include "suite_runner.hpp"
 
 namespace linespec::conformance::testing {
@@ -143,7 +145,9 @@ TEST(ThirdPartySocat, DefaultGraceDropsOutputOfASlowProgram) {
 // the 101st is reset. Real bugs: output still in flight is lost at the half-close
 // (EOF-1, EOF-6, EOF-8), and the connection cap (CONC-7). Which small exchanges lose
 // their bytes depends on a race inside ncat; the ones asserted here lose them in
-// every run.
+// every run of the plain build. A sanitized harness is several times slower, which
+// moves that race: there, one or two of them may come back whole, and the test asks
+// only that most of them still catch the loss.
 TEST(ThirdPartyNcat, ExecCatLosesOutputAtTheHalfClose) {
   if (!installed("ncat")) GTEST_SKIP() << "ncat is not installed";
   ThirdPartyRun ncat = start("ncat -l 127.0.0.1 {port} -k -e /bin/cat");
@@ -153,9 +157,15 @@ TEST(ThirdPartyNcat, ExecCatLosesOutputAtTheHalfClose) {
   ASSERT_FALSE(run.error) << run.error->message;
   std::set<std::string> failed = failures(run);
   // Many bytes and a FIN back to back: not all of them come back.
-  for (const char* id : {"replies/2", "eof/5", "eof/8", "eof/11", "robustness/7"}) {
-    EXPECT_EQ(failed.count(id), 1u) << id << " passed";
+  const std::vector<std::string> lossy = {"replies/2", "eof/5", "eof/8", "eof/11", "robustness/7"};
+  std::size_t caught = 0;
+  for (const std::string& id : lossy) {
+    caught += failed.count(id);
+    if (!linespec::testing::kSanitized) {
+      EXPECT_EQ(failed.count(id), 1u) << id << " passed";
+    }
   }
+  EXPECT_GE(caught, lossy.size() - 2) << "the loss was caught by only " << caught << " of " << lossy.size();
   EXPECT_EQ(run.verdict("concurrency/10"), Verdict::kFail);
   // The cap is on ncat's connections, so other cases running meanwhile lower the
   // count this case reaches a little.

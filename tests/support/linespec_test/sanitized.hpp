@@ -12,12 +12,26 @@
 #endif
 #endif
 
+#if defined(__SANITIZE_THREAD__)
+#define LINESPEC_TEST_THREAD_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define LINESPEC_TEST_THREAD_SANITIZED 1
+#endif
+#endif
+
 namespace linespec::testing {
 
 #if defined(LINESPEC_TEST_SANITIZED)
 inline constexpr bool kSanitized = true;
 #else
 inline constexpr bool kSanitized = false;
+#endif
+
+#if defined(LINESPEC_TEST_THREAD_SANITIZED)
+inline constexpr bool kThreadSanitized = true;
+#else
+inline constexpr bool kThreadSanitized = false;
 #endif
 
 }  // namespace linespec::testing
