@@ -41,14 +41,16 @@ struct Server::State {
 
 namespace {
 
-// Makes a stdio descriptor non-blocking, remembering its flags so they are put
-// back before it is closed: the descriptor may be shared with a parent shell.
+// Makes a stdio descriptor non-blocking. Returns the flags to put back before it
+// is closed (the descriptor may be shared with a parent shell), or -1 when it was
+// non-blocking already.
 Result<int> make_non_blocking(int fd, const char* name) {
   int flags = ::fcntl(fd, F_GETFL);
   if (flags < 0) {
     int error = errno;
     return usage_error(std::string("--stdio: ") + name + " is not open: " + std::strerror(error));
   }
+  if ((flags & O_NONBLOCK) != 0) return -1;
   ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
   return flags;
 }
@@ -86,10 +88,10 @@ Status Server::start() {
     if (!in_flags) return in_flags.error();
     auto out_flags = make_non_blocking(config_.stdio_out, "output");
     if (!out_flags) {
-      ::fcntl(config_.stdio_in, F_SETFL, *in_flags);
+      if (*in_flags >= 0) ::fcntl(config_.stdio_in, F_SETFL, *in_flags);
       return out_flags.error();
     }
-    s.stdio = detail::Endpoint{config_.stdio_in, config_.stdio_out, is_socket(config_.stdio_in),
+    s.stdio = detail::Endpoint{config_.stdio_in, config_.stdio_out,
                                is_socket(config_.stdio_out), *in_flags, *out_flags};
     s.started = true;
     return {};

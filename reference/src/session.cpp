@@ -40,10 +40,6 @@ bool Session::want_read() const noexcept {
 }
 
 bool Session::service(std::span<char> scratch, Clock::time_point now) {
-  // Once a read came back short or blocked, the input is drained for now: epoll is
-  // level-triggered and reports the next bytes, so reading again in this call
-  // would only return EAGAIN.
-  bool input_drained = false;
   for (int round = 0; round < kRounds; ++round) {
     if (closed_) return false;
     bool progress = false;
@@ -58,8 +54,8 @@ bool Session::service(std::span<char> scratch, Clock::time_point now) {
     settle_input();
     finish_if_done();
     if (closed_) return false;
-    if (!input_drained && want_read()) {
-      Io in = read_some(scratch, now, input_drained);
+    if (may_read_ && want_read()) {
+      Io in = read_some(scratch, now);
       if (in == Io::kClosed) return false;
       progress = progress || in == Io::kProgress;
       settle_input();
@@ -95,7 +91,7 @@ void Session::finish_if_done() {
 
 Session::Io Session::flush(Clock::time_point now) {
   bool wrote = false;
-  while (!connection_.output().empty() && endpoint_.out_fd >= 0) {
+  while (may_write_ && !connection_.output().empty() && endpoint_.out_fd >= 0) {
     std::string_view out = connection_.output();
     ssize_t n = endpoint_.out_socket
                     ? sys_.send(endpoint_.out_fd, out.data(), out.size(), MSG_NOSIGNAL)
@@ -107,19 +103,24 @@ Session::Io Session::flush(Clock::time_point now) {
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
-    if (n == 0 || errno == EAGAIN || errno == EWOULDBLOCK) break;
+    if (n == 0) break;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      may_write_ = false;  // until the worker reports the output writable again
+      break;
+    }
     close();  // EPIPE, ECONNRESET, ...: the client went away
     return Io::kClosed;
   }
   return wrote ? Io::kProgress : Io::kBlocked;
 }
 
-Session::Io Session::read_some(std::span<char> scratch, Clock::time_point now, bool& drained) {
+Session::Io Session::read_some(std::span<char> scratch, Clock::time_point now) {
   for (;;) {
     ssize_t n = sys_.read(endpoint_.in_fd, scratch.data(), scratch.size());
     if (n > 0) {
       last_activity_ = now;
-      drained = static_cast<std::size_t>(n) < scratch.size();
+      // Short: the input is empty for now, and epoll reports the next bytes.
+      may_read_ = static_cast<std::size_t>(n) == scratch.size();
       if (draining_ || connection_.input_closed()) return Io::kProgress;  // discarded
       std::string_view data(scratch.data(), static_cast<std::size_t>(n));
       std::size_t taken = connection_.on_data(data);
@@ -136,7 +137,7 @@ Session::Io Session::read_some(std::span<char> scratch, Clock::time_point now, b
     }
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      drained = true;
+      may_read_ = false;
       return Io::kBlocked;
     }
     close();  // ECONNRESET and the like: drop the connection

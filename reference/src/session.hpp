@@ -20,8 +20,7 @@ using Clock = std::chrono::steady_clock;
 struct Endpoint {
   int in_fd = -1;
   int out_fd = -1;
-  bool in_socket = false;
-  bool out_socket = false;
+  bool out_socket = false;     // replies go out with send(MSG_NOSIGNAL)
   int restore_in_flags = -1;   // stdio: file status flags to put back before closing
   int restore_out_flags = -1;
 };
@@ -40,6 +39,14 @@ class Session {
   // The server is stopping: replies owed are sent, then the write side is shut.
   void drain();
 
+  // Readiness reported by epoll (or known, for descriptors epoll refuses). A read
+  // that comes back short or blocked, or a write that blocks, makes the session
+  // wait for the next such report instead of trying again: the worker keeps the
+  // input registered while want_read(), and arms the output after a blocked write,
+  // so no report is missed.
+  void readable() noexcept { may_read_ = true; }
+  void writable() noexcept { may_write_ = true; }
+
   // Reads and writes until nothing more can happen without blocking, or the
   // budget runs out; returns true in that case (call again soon, even without an
   // event). `scratch` is the worker's read buffer.
@@ -52,14 +59,16 @@ class Session {
   bool lingering() const noexcept { return write_shut_ && !closed_; }
   bool want_read() const noexcept;
   bool want_write() const noexcept { return !closed_ && !connection_.output().empty(); }
+  // Replies are waiting and the last write blocked: only a writable report helps.
+  bool write_blocked() const noexcept { return want_write() && !may_write_; }
   Clock::time_point last_activity() const noexcept { return last_activity_; }
   const Endpoint& endpoint() const noexcept { return endpoint_; }
 
  private:
   enum class Io { kProgress, kBlocked, kClosed };
   Io flush(Clock::time_point now);
-  // Reads once into `scratch`; sets `drained` when the read came back short or blocked.
-  Io read_some(std::span<char> scratch, Clock::time_point now, bool& drained);
+  // Reads once into `scratch`; clears may_read_ when the read came back short or blocked.
+  Io read_some(std::span<char> scratch, Clock::time_point now);
   void settle_input();
   void finish_if_done();
   void shut_write();
@@ -72,6 +81,9 @@ class Session {
   std::string pending_;        // input the Connection did not take yet (back-pressure)
   std::size_t pending_pos_ = 0;
   Clock::time_point last_activity_;
+  // The first read waits for epoll: a new client has rarely sent anything yet.
+  bool may_read_ = false;
+  bool may_write_ = true;
   bool draining_ = false;
   bool in_eof_ = false;
   bool write_shut_ = false;

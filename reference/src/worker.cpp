@@ -54,7 +54,8 @@ Error io_error(const char* what) {
 }  // namespace
 
 Worker::Worker(ServerContext& context, SharedListener* listener)
-    : context_(context), config_(context.config), listener_(listener), scratch_(kReadBuffer) {}
+    : context_(context), config_(context.config), listener_(listener),
+      scratch_(new char[kReadBuffer]) {}
 
 Worker::~Worker() {
   sessions_.clear();  // sessions close their descriptors and leave the epoll set
@@ -102,7 +103,7 @@ Status Worker::run() {
       auto it = sessions_.find(id);
       if (it == sessions_.end()) continue;
       it->second.runnable = false;
-      service(id, 0, now);
+      service(id, 0, false, now);
     }
   }
 }
@@ -119,7 +120,7 @@ void Worker::dispatch(const epoll_event& event, Clock::time_point now) {
   } else if (key == kListenTag) {
     if (listening_) accept_clients(now);
   } else {
-    service(key >> 1, event.events, now);
+    service(key >> 1, event.events, (key & 1) != 0, now);
   }
 }
 
@@ -154,7 +155,7 @@ void Worker::accept_clients(Clock::time_point now) {
     } else {
       context_.active.fetch_add(1);
     }
-    add_session(Endpoint{fd, fd, true, true, -1, -1}, admitted, now);
+    add_session(Endpoint{fd, fd, true, -1, -1}, admitted, now);
     if (context_.sequential) update_listener(now);
   }
 }
@@ -173,16 +174,26 @@ void Worker::add_session(const Endpoint& endpoint, bool counted, Clock::time_poi
   entry.seen_activity = now;
   entry.idle_position = idle_order_.insert(idle_order_.end(), id);
   sessions_.emplace(id, std::move(entry));
-  service(id, 0, now);  // the greeting goes out before anything is read
+  service(id, 0, false, now);  // the greeting goes out before anything is read
 }
 
-void Worker::service(std::uint64_t id, std::uint32_t events, Clock::time_point now) {
+void Worker::service(std::uint64_t id, std::uint32_t events, bool from_output, Clock::time_point now) {
   auto it = sessions_.find(id);
   if (it == sessions_.end()) return;
   Entry& entry = it->second;
   Session& session = *entry.session;
-  bool more = session.service(scratch_, now);
-  if (!session.closed() && (events & (EPOLLERR | EPOLLHUP)) != 0 && !more && !session.want_read() &&
+  const Endpoint& endpoint = session.endpoint();
+  constexpr std::uint32_t kFailed = EPOLLERR | EPOLLHUP;
+  const bool shared_fd = endpoint.in_fd >= 0 && endpoint.in_fd == endpoint.out_fd;
+  if (entry.in_always_ready || (!from_output && (events & (EPOLLIN | EPOLLRDHUP | kFailed)) != 0)) {
+    session.readable();
+  }
+  if (entry.out_always_ready || ((from_output || shared_fd) && (events & (EPOLLOUT | kFailed)) != 0)) {
+    session.writable();
+    if (from_output) entry.out_armed = false;
+  }
+  bool more = session.service({scratch_.get(), kReadBuffer}, now);
+  if (!session.closed() && (events & kFailed) != 0 && !more && !session.want_read() &&
       !session.want_write()) {
     session.close();  // a hang-up nothing will ever read or write through
   }
@@ -207,6 +218,11 @@ void Worker::service(std::uint64_t id, std::uint32_t events, Clock::time_point n
   }
 }
 
+// A socket for both directions is watched level-triggered for what the session
+// wants. An input of its own is watched level-triggered while the session wants to
+// read, and leaves the set otherwise, so a hung-up pipe cannot report EPOLLHUP in a
+// loop. An output of its own is watched only for the next writable report after a
+// write blocked (arm_output).
 void Worker::update_interest(std::uint64_t id, Entry& entry) {
   const Session& session = *entry.session;
   const Endpoint& endpoint = session.endpoint();
@@ -222,18 +238,17 @@ void Worker::update_interest(std::uint64_t id, Entry& entry) {
     watch(endpoint.in_fd, in_key(id), session.want_read() ? EPOLLIN : 0u, false, entry.in_registered,
           entry.in_events, entry.in_always_ready);
   }
-  if (endpoint.out_fd >= 0) {
-    watch(endpoint.out_fd, out_key(id), session.want_write() ? EPOLLOUT : 0u, false,
-          entry.out_registered, entry.out_events, entry.out_always_ready);
+  if (endpoint.out_fd >= 0 && session.write_blocked() && !entry.out_armed && !entry.out_always_ready) {
+    arm_output(endpoint.out_fd, out_key(id), entry);
   }
 }
 
-// Brings one descriptor's registration to `events`. A descriptor of its own leaves
-// the set while unwanted, so a hung-up pipe cannot report EPOLLHUP in a loop.
-void Worker::watch(int fd, std::uint64_t key, std::uint32_t events, bool shared_fd, bool& registered,
+// Brings one level-triggered registration to `events`. Unless `keep`, a descriptor
+// with no events wanted leaves the set.
+void Worker::watch(int fd, std::uint64_t key, std::uint32_t events, bool keep, bool& registered,
                    std::uint32_t& current, bool& always_ready) {
   if (always_ready) return;
-  if (events == 0 && !shared_fd) {
+  if (events == 0 && !keep) {
     if (registered) ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
     registered = false;
     return;
@@ -247,6 +262,24 @@ void Worker::watch(int fd, std::uint64_t key, std::uint32_t events, bool shared_
     current = events;
   } else if (errno == EPERM) {
     always_ready = true;  // never blocks: the worker polls it without epoll
+  }
+}
+
+// The output is registered one-shot, from its first blocked write on: a blocked
+// write arms it (one call), it reports once and is disarmed until the next block.
+// So a real block costs one call, not an add and a delete, and the output never
+// reports while the session has nothing to send. Arming checks the descriptor at
+// once, so the report cannot be missed even when the write that blocked did not
+// meet a full pipe or socket (an interrupted or refused write).
+void Worker::arm_output(int fd, std::uint64_t key, Entry& entry) {
+  epoll_event event{};
+  event.events = EPOLLOUT | EPOLLONESHOT;
+  event.data.u64 = key;
+  if (::epoll_ctl(epoll_fd_, entry.out_registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &event) == 0) {
+    entry.out_registered = true;
+    entry.out_armed = true;
+  } else if (errno == EPERM) {
+    entry.out_always_ready = true;  // never blocks: the worker polls it without epoll
   }
 }
 

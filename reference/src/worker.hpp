@@ -62,6 +62,7 @@ class Worker {
     std::uint32_t out_events = 0;
     bool in_registered = false;
     bool out_registered = false;
+    bool out_armed = false;        // an output of its own waits for its one-shot report
     bool in_always_ready = false;  // regular files, /dev/null: epoll refuses them
     bool out_always_ready = false;
     bool counted = false;          // holds one of the `active` slots
@@ -73,9 +74,12 @@ class Worker {
   void dispatch(const epoll_event& event, Clock::time_point now);
   void accept_clients(Clock::time_point now);
   void add_session(const Endpoint& endpoint, bool counted, Clock::time_point now);
-  void service(std::uint64_t id, std::uint32_t events, Clock::time_point now);
+  // `events` came for the session's input descriptor (shared or not) or, with
+  // `from_output`, for an output descriptor of its own; none for a plain turn.
+  void service(std::uint64_t id, std::uint32_t events, bool from_output, Clock::time_point now);
   void update_interest(std::uint64_t id, Entry& entry);
-  void watch(int fd, std::uint64_t key, std::uint32_t events, bool shared_fd, bool& registered,
+  void arm_output(int fd, std::uint64_t key, Entry& entry);
+  void watch(int fd, std::uint64_t key, std::uint32_t events, bool keep, bool& registered,
              std::uint32_t& current, bool& always_ready);
   void remove(Sessions::iterator it);
   void begin_drain(Clock::time_point now);
@@ -100,7 +104,7 @@ class Worker {
   std::list<std::uint64_t> idle_order_;  // least recently active first
   std::deque<std::pair<Clock::time_point, std::uint64_t>> linger_deadlines_;
   std::vector<std::uint64_t> runnable_;
-  std::vector<char> scratch_;
+  std::unique_ptr<char[]> scratch_;  // kReadBuffer bytes, never initialised
 };
 
 }  // namespace linespec::reference::detail

@@ -363,19 +363,6 @@ TEST(ReferenceServer, EveryBuiltinProfile) {
   }
 }
 
-class Pipe {
- public:
-  Pipe() {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) == 0) {
-      read_end = Fd(fds[0]);
-      write_end = Fd(fds[1]);
-    }
-  }
-  Fd read_end;
-  Fd write_end;
-};
-
 TEST(ReferenceServer, StdioSessionOverPipes) {
   std::signal(SIGPIPE, SIG_IGN);
   Pipe to_server;

@@ -55,6 +55,20 @@ class Fd {
 };
 
 // Connects (blocking); invalid Fd on failure.
+// A pipe for a stdio server: it reads read_end of one and writes write_end of another.
+class Pipe {
+ public:
+  Pipe() {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) == 0) {
+      read_end = Fd(fds[0]);
+      write_end = Fd(fds[1]);
+    }
+  }
+  Fd read_end;
+  Fd write_end;
+};
+
 inline Fd connect_to(const Address& address) {
   if (address.kind == Address::Kind::kUnix) {
     sockaddr_un target{};
@@ -85,9 +99,11 @@ inline Fd connect_to(const Address& address) {
   return fd;
 }
 
+// To a socket or a pipe (a pipe with no reader raises SIGPIPE: tests on pipes ignore it).
 inline bool send_all(int fd, std::string_view bytes) {
   while (!bytes.empty()) {
     ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (n < 0 && errno == ENOTSOCK) n = ::write(fd, bytes.data(), bytes.size());
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
     bytes.remove_prefix(static_cast<std::size_t>(n));
@@ -102,8 +118,8 @@ struct Received {
   bool timed_out = false;  // nothing new for the whole wait
 };
 
-// Reads until `want` bytes arrived (0 = until EOF), the peer closed, or nothing
-// arrived for `quiet`.
+// Reads a socket or a pipe until `want` bytes arrived (0 = until EOF), the peer
+// closed, or nothing arrived for `quiet`.
 inline Received read_from(int fd, std::size_t want = 0, milliseconds quiet = kPatience) {
   Received r;
   char buffer[65536];
@@ -116,7 +132,7 @@ inline Received read_from(int fd, std::size_t want = 0, milliseconds quiet = kPa
       break;
     }
     std::size_t room = want == 0 ? sizeof buffer : std::min(sizeof buffer, want - r.bytes.size());
-    ssize_t n = ::recv(fd, buffer, room, 0);
+    ssize_t n = ::read(fd, buffer, room);
     if (n > 0) {
       r.bytes.append(buffer, static_cast<std::size_t>(n));
     } else if (n == 0) {

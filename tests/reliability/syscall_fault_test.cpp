@@ -125,19 +125,6 @@ TEST(ReliabilitySyscalls, SpuriousWakeupsInterruptsAndShortIoChangeNoReplyOnAnyT
   }
 }
 
-class Pipe {
- public:
-  Pipe() {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) == 0) {
-      read_end = Fd(fds[0]);
-      write_end = Fd(fds[1]);
-    }
-  }
-  Fd read_end;
-  Fd write_end;
-};
-
 TEST(ReliabilitySyscalls, StdioPipesWithShortAndRefusedWritesChangeNoReply) {
   std::signal(SIGPIPE, SIG_IGN);
   const std::string sent = repeat("line\r\n", 500) + "tail";
