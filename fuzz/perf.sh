@@ -12,11 +12,15 @@
 # and the table shows the median ratio over the rounds (wall-time ratio alongside).
 #
 #   fuzz/perf.sh [--seconds SECONDS] [--rounds ROUNDS] [--build-dir DIR] [--no-build]
-#                [--per-input] [TARGET...]
+#                [--per-input] [--grow RUNS] [TARGET...]
 #
 # Defaults: 5 seconds, 5 rounds, build/fuzz-perf, targets framer session wire.
 # --per-input: then the same ratio for each seed file alone (one pair of runs of
 # about SECONDS / 4 each), to show which inputs the time goes to.
+# --grow RUNS: measure on the inputs fuzzing actually keeps instead of the hand-made
+# seeds: the target first fuzzes a copy of its seed corpus for RUNS inputs (-seed=1,
+# its .options, so the grown corpus is the same every time), and both the target and
+# its baseline then run the grown corpus.
 # Exit status: 0 measured (whether or not the goals are met), 1 a run failed,
 # 2 bad usage.
 set -euo pipefail
@@ -28,6 +32,7 @@ rounds=5
 build_dir="$root/build/fuzz-perf"
 build=1
 per_input=0
+grow=0
 targets=()
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -38,12 +43,14 @@ while [[ $# -gt 0 ]]; do
     --build-dir) build_dir=${2:?--build-dir needs a value}; shift 2 ;;
     --no-build) build=0; shift ;;
     --per-input) per_input=1; shift ;;
+    --grow) grow=${2:?--grow needs a value}; shift 2 ;;
     framer|session|wire) targets+=("$1"); shift ;;
     *) echo "fuzz/perf.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
 [[ $seconds =~ ^[0-9]+$ && $seconds -gt 0 ]] || { echo "fuzz/perf.sh: bad --seconds '$seconds'" >&2; exit 2; }
 [[ $rounds =~ ^[0-9]+$ && $rounds -gt 0 ]] || { echo "fuzz/perf.sh: bad --rounds '$rounds'" >&2; exit 2; }
+[[ $grow =~ ^[0-9]+$ ]] || { echo "fuzz/perf.sh: bad --grow '$grow'" >&2; exit 2; }
 [[ ${#targets[@]} -gt 0 ]] || targets=(framer session wire)
 
 declare -A baseline=([framer]=empty [session]=empty [wire]=bare_wire)
@@ -92,17 +99,43 @@ calibrate() {
   awk -v k="$runs" -v c="$cpu" -v s="$seconds" 'BEGIN { n = int(k * s / c); print (n < 1 ? 1 : n) }'
 }
 
+# grown_corpus TARGET: a directory holding the target's seed files plus what RUNS
+# fuzzing runs added to them (libFuzzer writes each new input there).
+grown_corpus() {
+  local t=$1 dir max_len dict
+  dir=$(mktemp -d "/tmp/linespec-perf-$t.XXXXXX")
+  cp "$root/fuzz/corpus/$t"/* "$dir/"
+  max_len=$(sed -n 's/^max_len *= *//p' "$root/fuzz/${t}_fuzzer.options")
+  dict=$(sed -n 's/^dict *= *//p' "$root/fuzz/${t}_fuzzer.options")
+  if ! "$bin/${t}_fuzzer" -seed=1 -runs="$grow" ${max_len:+-max_len=$max_len} \
+       ${dict:+-dict="$root/fuzz/$dict"} -timeout=60 "$dir" >"$dir.log" 2>&1; then
+    echo "fuzz/perf.sh: growing the $t corpus failed:" >&2
+    tail -20 "$dir.log" >&2
+    return 1
+  fi
+  rm -f "$dir.log"
+  echo "$dir"
+}
+
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "fuzz/perf.sh: $(uptime | sed 's/^ *//')"
 echo "fuzz/perf.sh: $seconds s per target run, $rounds rounds, binaries in $bin"
 rows=()
+grown_dirs=()
+trap 'for d in "${grown_dirs[@]}"; do rm -rf "$d"; done' EXIT
 for t in "${targets[@]}"; do
   base=${baseline[$t]}
   for b in "$bin/${t}_fuzzer" "$bin/${base}_fuzzer"; do
     [[ -x $b ]] || { echo "fuzz/perf.sh: $b not built" >&2; exit 1; }
   done
-  files=("$root/fuzz/corpus/$t"/*)
+  corpus="$root/fuzz/corpus/$t"
+  if [[ $grow -gt 0 ]]; then
+    corpus=$(grown_corpus "$t") || exit 1
+    grown_dirs+=("$corpus")
+    echo "fuzz/perf.sh: $t corpus grown by $grow runs to $(ls "$corpus" | wc -l) inputs ($corpus)"
+  fi
+  files=("$corpus"/*)
   runs=$(calibrate "$bin/${t}_fuzzer" "$seconds" "${files[@]}")
   execs=$((runs * ${#files[@]}))
   ratios=() wall_ratios=() target_rates=() base_rates=()

@@ -101,9 +101,9 @@ void close_fd(int& fd) {
 
 class WireClient {
  public:
-  WireClient(const Profile& profile, std::vector<std::string> chunks, Ending ending, int to_server,
+  WireClient(const Profile& profile, const std::vector<std::string>& chunks, Ending ending, int to_server,
              int from_server, std::size_t pipe_capacity)
-      : model_(profile), chunks_(std::move(chunks)), ending_(ending), to_server_(to_server),
+      : model_(profile), chunks_(chunks), ending_(ending), to_server_(to_server),
         from_server_(from_server), pipe_capacity_(pipe_capacity) {}
   ~WireClient() {
     close_fd(to_server_);
@@ -254,7 +254,7 @@ class WireClient {
   }
 
   Model model_;
-  std::vector<std::string> chunks_;
+  const std::vector<std::string>& chunks_;  // the input's, outlives the client
   std::size_t next_chunk_ = 0;
   std::size_t chunk_offset_ = 0;
   Ending ending_;
@@ -283,18 +283,18 @@ const linespec::reference::SyscallTable& seam() {
   return table;
 }
 
-void run_wire(const Profile& profile, std::size_t high_water, Ending ending, std::vector<std::string> chunks) {
+void run_wire(const Profile& profile, std::size_t high_water, Ending ending, const std::vector<std::string>& chunks) {
   int sockets[2];
-  FUZZ_CHECK(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) == 0,
+  // Both ends non-blocking: the client never waits, and the server finds its end so.
+  FUZZ_CHECK(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sockets) == 0,
              std::string("socketpair: ") + std::strerror(errno));
   int pipe_fds[2];
   FUZZ_CHECK(::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) == 0, std::string("pipe2: ") + std::strerror(errno));
   // One page: the replies to a single chunk can fill it, so the server meets EAGAIN
   // on its writes and must go on once the client has read.
   const int capacity = ::fcntl(pipe_fds[1], F_SETPIPE_SZ, 4096);
-  ::fcntl(sockets[0], F_SETFL, O_NONBLOCK);
 
-  WireClient client(profile, std::move(chunks), ending, sockets[0], pipe_fds[0],
+  WireClient client(profile, chunks, ending, sockets[0], pipe_fds[0],
                     static_cast<std::size_t>(capacity > 0 ? capacity : 4096));
   linespec::reference::ServerConfig config;
   config.stdio = true;
@@ -335,11 +335,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       linespec::fuzz::consume_small_size(input, linespec::reference::ConnectionLimits{}.output_high_water);
   const Ending ending =
       input.PickValueInArray({Ending::kHalfClose, Ending::kServerStop, Ending::kCloseBoth, Ending::kVanish});
-  std::vector<std::string> chunks = linespec::fuzz::consume_chunks(input);
+  const std::vector<std::string> chunks = linespec::fuzz::consume_chunks(input);
 
-  const OpenDescriptors before;
-  run_wire(profile, high_water, ending, std::move(chunks));
-  const OpenDescriptors after;
-  FUZZ_CHECK(after == before, "descriptors open before: " + before.describe() + ", after: " + after.describe());
+  // Nothing opens descriptors between inputs, so what was open after the last input
+  // is what is open before this one: one poll() per input. Should something else
+  // have opened or closed one meanwhile, the input runs again between two fresh
+  // looks before it is blamed (it is deterministic: a real leak repeats).
+  static OpenDescriptors last_seen;
+  run_wire(profile, high_water, ending, chunks);
+  OpenDescriptors after;
+  if (!(after == last_seen)) {
+    const OpenDescriptors before;
+    run_wire(profile, high_water, ending, chunks);
+    after = OpenDescriptors();
+    FUZZ_CHECK(after == before, "descriptors open before: " + before.describe() + ", after: " + after.describe());
+  }
+  last_seen = after;
   return 0;
 }
