@@ -9,17 +9,17 @@
 #include "linespec/protocol/address.hpp"
 #include "linespec/protocol/profile_file.hpp"
 #include "linespec/reference/client.hpp"
+#include "program.hpp"
 
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitFailure = 1;
-constexpr int kExitUsage = 2;
+using linespec::reference::program::kExitFailure;
+using linespec::reference::program::kExitOk;
+using linespec::reference::program::kExitUsage;
 constexpr int kExitUnreachable = 3;
 
 int fail(int code, const std::string& message) {
-  std::cerr << "linespec-client: " << message << "\n";
-  return code;
+  return linespec::reference::program::fail("linespec-client", code, message);
 }
 
 int exit_code(linespec::ErrorKind kind) {
@@ -58,15 +58,7 @@ int main(int argc, char** argv) {
   app.footer(
       "Exit codes: 0 every record answered, 1 protocol error or timeout, 2 bad usage, 3 unreachable or "
       "refused (the first line holds the refusal marker).");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    return fail(kExitUsage, std::string(e.what()) + " (see --help)");
-  }
+  if (auto status = linespec::reference::program::parse(app, argc, argv)) return *status;
 
   linespec::reference::ClientConfig config;
   auto address = linespec::parse_address(connect);

@@ -17,16 +17,16 @@
 #include "linespec/protocol/address.hpp"
 #include "linespec/protocol/profile_file.hpp"
 #include "linespec/reference/server.hpp"
+#include "program.hpp"
 
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitFailure = 1;
-constexpr int kExitUsage = 2;
+using linespec::reference::program::kExitFailure;
+using linespec::reference::program::kExitOk;
+using linespec::reference::program::kExitUsage;
 
 int fail(int code, const std::string& message) {
-  std::cerr << "linespec-server: " << message << "\n";
-  return code;
+  return linespec::reference::program::fail("linespec-server", code, message);
 }
 
 // Waits on a signalfd for SIGTERM/SIGINT: the first drains the server, a second
@@ -83,15 +83,7 @@ int main(int argc, char** argv) {
       "at once with 1.\n"
       "Exit codes: 0 stopped cleanly, 1 failure, 2 bad usage or configuration (unknown flag, bad address, "
       "address in use, unknown profile).");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    return fail(kExitUsage, std::string(e.what()) + " (see --help)");
-  }
+  if (auto status = linespec::reference::program::parse(app, argc, argv)) return *status;
 
   linespec::reference::ServerConfig config;
   auto profile = linespec::load_profile(profile_name);

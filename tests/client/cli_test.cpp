@@ -4,73 +4,35 @@
 
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "linespec/harness/process.hpp"
+#include "cli_run.hpp"
 
 namespace linespec::tools {
 namespace {
 
-using std::chrono::milliseconds;
+using testing::CliRun;
+using testing::expect_one_line_error;
 
-const std::string kLinespec = std::string(LINESPEC_BIN_DIR) + "/linespec";
 const std::string kReferenceClient = std::string(LINESPEC_BIN_DIR) + "/linespec-client";
 const std::string kFixtureDir = LINESPEC_FIXTURE_DIR;
 
-struct CliRun {
-  int exit_code = -1;
-  std::vector<std::string> lines;  // stdout
-  std::string error;               // stderr
-};
-
 CliRun run_linespec(std::vector<std::string> args) {
-  args.insert(args.begin(), {kLinespec, "test-client"});
-  harness::ProcessOptions options;
-  options.stdout_mode = harness::StreamMode::kPipe;
-  options.stderr_mode = harness::StreamMode::kCapture;
-  auto child = harness::ChildProcess::start(harness::Command::program(args), options);
-  CliRun run;
-  if (!child) {
-    ADD_FAILURE() << child.error().message;
-    return run;
-  }
-  // Until stdout ends; a hung program shows up as a timeout here.
-  for (;;) {
-    auto line = child->read_line(milliseconds(60000));
-    if (!line) break;
-    run.lines.push_back(*line);
-  }
-  auto status = child->wait(milliseconds(10000));
-  EXPECT_TRUE(status) << "linespec did not exit";
-  if (status) run.exit_code = status->kind == harness::ExitStatus::Kind::kExited ? status->code : -1;
-  run.error = child->captured_stderr();
-  return run;
-}
-
-std::string all_lines(const CliRun& run) {
-  std::string text;
-  for (const std::string& line : run.lines) text += line + "\n";
-  return text;
-}
-
-void expect_one_line_error(const CliRun& run, const std::string& naming) {
-  EXPECT_EQ(run.error.rfind("linespec", 0), 0u) << run.error;
-  ASSERT_FALSE(run.error.empty());
-  EXPECT_EQ(run.error.find('\n'), run.error.size() - 1) << run.error;
-  EXPECT_NE(run.error.find(naming), std::string::npos) << run.error;
+  args.insert(args.begin(), "test-client");
+  return testing::run_linespec(std::move(args));
 }
 
 TEST(LinespecTestClient, TheReferenceClientPassesAndTheReportSaysSo) {
   CliRun run = run_linespec(
       {kReferenceClient + " --connect tcp:{host}:{port} --timeout 500 one two three", "--timeout", "2000"});
-  EXPECT_EQ(run.exit_code, 0) << all_lines(run) << run.error;
-  ASSERT_GE(run.lines.size(), 22u) << all_lines(run);
+  EXPECT_EQ(run.exit_code, 0) << run.text() << run.error;
+  ASSERT_GE(run.lines.size(), 22u) << run.text();
   EXPECT_EQ(run.lines.front().rfind("linespec ", 0), 0u) << run.lines.front();
   EXPECT_NE(run.lines.front().find("client spec"), std::string::npos) << run.lines.front();
   EXPECT_NE(run.lines.back().find(" passed, 0 failed"), std::string::npos) << run.lines.back();
@@ -80,8 +42,8 @@ TEST(LinespecTestClient, TheReferenceClientPassesAndTheReportSaysSo) {
 TEST(LinespecTestClient, ABrokenClientFailsWithEvidenceAndAReplayCommand) {
   CliRun run = run_linespec({kFixtureDir + "/client-ignores-refusal --connect tcp:{host}:{port} --timeout 300",
                              "--timeout", "1000", "--case", "refusal"});
-  EXPECT_EQ(run.exit_code, 1) << all_lines(run);
-  std::string text = all_lines(run);
+  EXPECT_EQ(run.exit_code, 1) << run.text();
+  std::string text = run.text();
   EXPECT_NE(text.find("\u00d7 refusal/1"), std::string::npos) << text;
   EXPECT_NE(text.find("    sent:     \"not connect\\n\""), std::string::npos) << text;
   EXPECT_NE(text.find("    replay:   linespec test-client '"), std::string::npos) << text;
@@ -102,7 +64,7 @@ TEST(LinespecTestClient, KnownFailuresAreExpectedAndTheJUnitReportNamesThem) {
   }
   CliRun run = run_linespec({kFixtureDir + "/client-ignores-refusal --connect tcp:{host}:{port} --timeout 300",
                              "--timeout", "1000", "--case", "refusal", "--expect", expect, "--junit", junit});
-  EXPECT_EQ(run.exit_code, 0) << all_lines(run) << run.error;
+  EXPECT_EQ(run.exit_code, 0) << run.text() << run.error;
   EXPECT_NE(run.lines.back().find("5 failed as expected"), std::string::npos) << run.lines.back();
   std::ifstream report(junit);
   std::string xml((std::istreambuf_iterator<char>(report)), std::istreambuf_iterator<char>());
@@ -117,7 +79,7 @@ TEST(LinespecTestClient, DryRunListsTheCasesWithTheirRequirements) {
   CliRun run = run_linespec({"--dry-run"});
   EXPECT_EQ(run.exit_code, 0) << run.error;
   EXPECT_GE(run.lines.size(), 20u);
-  EXPECT_NE(all_lines(run).find("CGREET-1"), std::string::npos) << all_lines(run);
+  EXPECT_NE(run.text().find("CGREET-1"), std::string::npos) << run.text();
 }
 
 TEST(LinespecTestClient, BadUsageExitsTwoWithOneLine) {
@@ -143,18 +105,18 @@ TEST(LinespecTestClient, BadUsageExitsTwoWithOneLine) {
 
 TEST(LinespecTestClient, AClientCommandThatCannotRunExitsThree) {
   CliRun run = run_linespec({"/nonexistent/client {host} {port}"});
-  EXPECT_EQ(run.exit_code, 3) << all_lines(run) << run.error;
+  EXPECT_EQ(run.exit_code, 3) << run.text() << run.error;
   expect_one_line_error(run, "could not be run");
-  EXPECT_TRUE(run.lines.empty()) << all_lines(run);
+  EXPECT_TRUE(run.lines.empty()) << run.text();
 }
 
 TEST(LinespecTestClient, HelpAndVersion) {
   CliRun help = run_linespec({"--help"});
   EXPECT_EQ(help.exit_code, 0);
-  EXPECT_NE(all_lines(help).find("{port}"), std::string::npos) << all_lines(help);
+  EXPECT_NE(help.text().find("{port}"), std::string::npos) << help.text();
   CliRun version = run_linespec({"--version"});
   EXPECT_EQ(version.exit_code, 0);
-  EXPECT_NE(all_lines(version).find(LINESPEC_VERSION), std::string::npos) << all_lines(version);
+  EXPECT_NE(version.text().find(LINESPEC_VERSION), std::string::npos) << version.text();
 }
 
 }  // namespace
