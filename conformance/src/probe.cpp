@@ -227,7 +227,7 @@ class Prober {
     capacity();
   }
 
-  // Closes both clients before it returns, so that capacity() starts from none.
+  // Ends both clients before it returns, so that capacity() starts from none.
   bool serves_two_at_once() {
     auto first = sessions_.open();
     if (!first || !await_service(*first, profile_)) {
@@ -241,6 +241,11 @@ class Prober {
       found("capacity", Confidence::kLow, "not measured for a sequential server");
       return false;
     }
+    // A client that just vanished may still hold its slot until the server notices,
+    // and capacity() would count one or two too few: half-close each and wait for
+    // the server to close it (bounded by the inactivity timeout).
+    second->close(harness::CloseMode::kHalfClose);
+    first->close(harness::CloseMode::kHalfClose);
     return true;
   }
 
