@@ -59,7 +59,6 @@ class Worker {
     std::list<std::uint64_t>::iterator idle_position;
     Clock::time_point seen_activity;
     std::uint32_t in_events = 0;
-    std::uint32_t out_events = 0;
     bool in_registered = false;
     bool out_registered = false;
     bool out_armed = false;        // an output of its own waits for its one-shot report
