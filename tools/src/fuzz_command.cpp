@@ -239,12 +239,9 @@ int fuzz(const FuzzArguments& args) {
   std::fflush(stdout);
   // The --html page is written whatever happens from here on.
   HtmlRunInfo html_run{"fuzz"};
-  std::optional<HtmlReportFile> html_file;
-  if (!args.html.empty()) {
-    auto opened = HtmlReportFile::open(args.html);
-    if (!opened) return report_error(opened.error());
-    html_file.emplace(std::move(*opened));
-  }
+  auto html_opened = HtmlReportFile::open_if_named(args.html);
+  if (!html_opened) return report_error(html_opened.error());
+  std::optional<HtmlReportFile>& html_file = *html_opened;
   ScriptDocument html_document(target->to_string(), *profile, args.profile);
   auto finish = [&](int exit_code) {
     auto elapsed = std::chrono::steady_clock::now() - html_run.started_steady;

@@ -4,6 +4,8 @@
 #include <ctime>
 #include <utility>
 
+#include "report_file.hpp"
+
 namespace linespec::tools {
 namespace {
 
@@ -62,9 +64,17 @@ std::string render_html_report(const nlohmann::ordered_json& data) {
 }
 
 Result<HtmlReportFile> HtmlReportFile::open(const std::string& path) {
-  auto file = std::make_unique<std::ofstream>(path, std::ios::binary | std::ios::trunc);
-  if (!*file) return usage_error("cannot write the --html report '" + path + "'");
-  return HtmlReportFile(path, std::move(file));
+  auto file = open_report_file(path, "--html");
+  if (!file) return file.error();
+  if (!*file) return usage_error("cannot write the --html report ''");  // no path at all
+  return HtmlReportFile(path, std::move(*file));
+}
+
+Result<std::optional<HtmlReportFile>> HtmlReportFile::open_if_named(const std::string& path) {
+  if (path.empty()) return std::optional<HtmlReportFile>();
+  auto file = open(path);
+  if (!file) return file.error();
+  return std::optional<HtmlReportFile>(std::move(*file));
 }
 
 Status HtmlReportFile::write(const nlohmann::ordered_json& report, const HtmlRunInfo& run) {

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -46,6 +47,8 @@ std::string_view html_report_template();
 class HtmlReportFile {
  public:
   static Result<HtmlReportFile> open(const std::string& path);
+  // open(path), or nothing when `path` is empty (no --html given).
+  static Result<std::optional<HtmlReportFile>> open_if_named(const std::string& path);
 
   // Writes the page for `report` and `run`; kIo if the file could not be written.
   Status write(const nlohmann::ordered_json& report, const HtmlRunInfo& run);

@@ -67,12 +67,9 @@ int replay(const ReplayArguments& args) {
   options.inactivity_timeout = std::chrono::milliseconds(args.timeout_ms);
   // The --html page: every input a case, written whatever happens from here on but bad usage.
   HtmlRunInfo html_run{"replay"};
-  std::optional<HtmlReportFile> html_file;
-  if (!args.html.empty()) {
-    auto opened = HtmlReportFile::open(args.html);
-    if (!opened) return report_error(opened.error());
-    html_file.emplace(std::move(*opened));
-  }
+  auto html_opened = HtmlReportFile::open_if_named(args.html);
+  if (!html_opened) return report_error(html_opened.error());
+  std::optional<HtmlReportFile>& html_file = *html_opened;
   ScriptDocument html_document(target->to_string(), *raw_profile, args.profile);
   auto finish = [&](int exit_code) {
     auto elapsed = std::chrono::steady_clock::now() - html_run.started_steady;

@@ -27,6 +27,7 @@
 #include "linespec/harness/target.hpp"
 #include "linespec/protocol/profile_file.hpp"
 #include "report_fanout.hpp"
+#include "report_file.hpp"
 #include "script_document.hpp"
 #include "terminal_options.hpp"
 
@@ -82,12 +83,6 @@ redrawn under the results and the verdicts are coloured, unless NO_COLOR is set
 or --color never; otherwise the output is plain text, one line per case.)";
 
 // A report file, opened before anything runs so that a bad path is a usage error.
-Result<std::unique_ptr<std::ofstream>> open_report(const std::string& path, std::string_view flag) {
-  auto file = std::make_unique<std::ofstream>(path, std::ios::binary | std::ios::trunc);
-  if (!*file) return usage_error("cannot write the " + std::string(flag) + " report '" + path + "'");
-  return file;
-}
-
 int dry_run(const RunArguments& args, const std::vector<const conformance::Case*>& cases, const Profile* profile) {
   std::string target = args.target.empty() ? "the bundled linespec-server" : args.target;
   std::string profile_name = profile != nullptr ? profile->name : std::string(kAuto) + " (probed when run)";
@@ -137,27 +132,18 @@ int run(const RunArguments& args) {
   InterruptScope interrupt;
   options.stop = interrupt.flag();
 
-  std::unique_ptr<std::ofstream> junit_file;
-  std::unique_ptr<std::ofstream> json_file;
-  if (!args.junit.empty()) {
-    auto opened = open_report(args.junit, "--junit");
-    if (!opened) return report_error(opened.error());
-    junit_file = std::move(*opened);
-  }
-  if (!args.json.empty()) {
-    auto opened = open_report(args.json, "--json");
-    if (!opened) return report_error(opened.error());
-    json_file = std::move(*opened);
-  }
+  auto junit_opened = open_report_file(args.junit, "--junit");
+  if (!junit_opened) return report_error(junit_opened.error());
+  auto json_opened = open_report_file(args.json, "--json");
+  if (!json_opened) return report_error(json_opened.error());
+  std::unique_ptr<std::ofstream> junit_file = std::move(*junit_opened);  // null without --junit
+  std::unique_ptr<std::ofstream> json_file = std::move(*json_opened);
   // The --html page is written whatever happens from here on but bad usage.
   HtmlRunInfo html_run{"run"};
-  std::optional<HtmlReportFile> html_file;
+  auto html_opened = HtmlReportFile::open_if_named(args.html);
+  if (!html_opened) return report_error(html_opened.error());
+  std::optional<HtmlReportFile>& html_file = *html_opened;
   JsonReporter html_document;
-  if (!args.html.empty()) {
-    auto opened = HtmlReportFile::open(args.html);
-    if (!opened) return report_error(opened.error());
-    html_file.emplace(std::move(*opened));
-  }
   auto finish = [&](int exit_code, const Error* error = nullptr) {
     if (error != nullptr) html_run.error = error->message;
     const bool started = html_document.document().contains("summary");

@@ -23,6 +23,7 @@
 #include "linespec/conformance/junit_reporter.hpp"
 #include "linespec/protocol/profile_file.hpp"
 #include "report_fanout.hpp"
+#include "report_file.hpp"
 #include "script_document.hpp"
 #include "terminal_options.hpp"
 
@@ -108,25 +109,18 @@ int test_client(const TestClientArguments& args) {
     if (!listed) return report_error(listed.error());
     options.expected_failures = std::move(*listed);
   }
-  std::optional<std::ofstream> junit_file;
-  if (!args.junit.empty()) {
-    junit_file.emplace(args.junit, std::ios::binary | std::ios::trunc);
-    if (!*junit_file) return report_error(usage_error("cannot write the --junit report '" + args.junit + "'"));
-  }
-  std::optional<std::ofstream> json_file;
-  if (!args.json.empty()) {
-    json_file.emplace(args.json, std::ios::binary | std::ios::trunc);
-    if (!*json_file) return report_error(usage_error("cannot write the --json report '" + args.json + "'"));
-  }
+  auto junit_opened = open_report_file(args.junit, "--junit");
+  if (!junit_opened) return report_error(junit_opened.error());
+  auto json_opened = open_report_file(args.json, "--json");
+  if (!json_opened) return report_error(json_opened.error());
+  std::unique_ptr<std::ofstream> junit_file = std::move(*junit_opened);  // null without --junit
+  std::unique_ptr<std::ofstream> json_file = std::move(*json_opened);
   // The --html page is written whatever happens from here on.
   HtmlRunInfo html_run{"test-client"};
-  std::optional<HtmlReportFile> html_file;
+  auto html_opened = HtmlReportFile::open_if_named(args.html);
+  if (!html_opened) return report_error(html_opened.error());
+  std::optional<HtmlReportFile>& html_file = *html_opened;
   JsonReporter html_document;
-  if (!args.html.empty()) {
-    auto opened = HtmlReportFile::open(args.html);
-    if (!opened) return report_error(opened.error());
-    html_file.emplace(std::move(*opened));
-  }
   auto finish = [&](int exit_code) {
     const bool started = html_document.document().contains("summary");
     return finish_html_report(html_file, exit_code,
