@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,11 @@ struct CliRun {
   std::string last_line() const { return lines.empty() ? std::string() : lines.back(); }
 };
 
-inline CliRun run_linespec(std::vector<std::string> args) {
+// Called with each stdout line as it arrives (already kept in CliRun::lines), and the
+// running program, e.g. to signal it.
+using OnLine = std::function<void(const std::string& line, harness::ChildProcess& child)>;
+
+inline CliRun run_linespec(std::vector<std::string> args, const OnLine& on_line = {}) {
   using std::chrono::milliseconds;
   args.insert(args.begin(), kLinespec);
   harness::ProcessOptions options;
@@ -48,6 +53,7 @@ inline CliRun run_linespec(std::vector<std::string> args) {
       break;
     }
     run.lines.push_back(*line);
+    if (on_line) on_line(run.lines.back(), *child);
   }
   auto status = child->wait(milliseconds(10000));
   EXPECT_TRUE(status) << "linespec did not exit";

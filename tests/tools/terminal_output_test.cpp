@@ -306,39 +306,21 @@ struct InterruptedRun {
 
 InterruptedRun interrupt_after_first_result(std::vector<std::string> args, bool again = false,
                                             const std::string& first_line_start = {}) {
-  args.insert(args.begin(), kLinespec);
-  harness::ProcessOptions options;
-  options.stdout_mode = harness::StreamMode::kPipe;
-  options.stderr_mode = harness::StreamMode::kCapture;
-  auto child = harness::ChildProcess::start(harness::Command::program(args), options);
-  InterruptedRun result;
-  if (!child) {
-    ADD_FAILURE() << child.error().message;
-    return result;
-  }
   bool signalled = false;
   std::chrono::steady_clock::time_point signalled_at;
-  while (auto line = child->read_line(milliseconds(60000))) {
-    result.run.lines.push_back(*line);
-    bool result_line = first_line_start.empty() ? starts_with(*line, "\u2714 ") || starts_with(*line, "\u00d7 ")
-                                                : starts_with(*line, first_line_start);
-    if (!signalled && result_line) {
-      signalled_at = std::chrono::steady_clock::now();
-      child->signal(SIGINT);
-      signalled = true;
-      for (int tries = 0; again && tries < 50 && !child->wait(milliseconds(100)); ++tries) child->signal(SIGINT);
-    }
-  }
+  InterruptedRun result;
+  result.run = run_linespec(std::move(args), [&](const std::string& line, harness::ChildProcess& child) {
+    bool result_line = first_line_start.empty() ? starts_with(line, "\u2714 ") || starts_with(line, "\u00d7 ")
+                                                : starts_with(line, first_line_start);
+    if (signalled || !result_line) return;
+    signalled_at = std::chrono::steady_clock::now();
+    child.signal(SIGINT);
+    signalled = true;
+    for (int tries = 0; again && tries < 50 && !child.wait(milliseconds(100)); ++tries) child.signal(SIGINT);
+  });
   EXPECT_TRUE(signalled) << "no result line: " << result.run.text();
-  auto status = child->wait(milliseconds(20000));
-  EXPECT_TRUE(status) << "linespec did not exit";
-  if (status) {
-    EXPECT_EQ(status->kind, harness::ExitStatus::Kind::kExited) << status->to_string();
-    result.run.exit_code = status->code;
-  }
   result.after_signal =
       std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - signalled_at);
-  result.run.error = child->captured_stderr();
   return result;
 }
 
